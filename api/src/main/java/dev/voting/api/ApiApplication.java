@@ -1,0 +1,173 @@
+package dev.voting.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.voting.api.auth.Authenticator;
+import dev.voting.api.health.HealthHandlers;
+import dev.voting.api.http.Access;
+import dev.voting.api.http.MetricsFilter;
+import dev.voting.api.http.Route;
+import dev.voting.api.http.Router;
+import dev.voting.api.http.ServerLimits;
+import dev.voting.api.poll.ClosePollHandler;
+import dev.voting.api.poll.CreatePollHandler;
+import dev.voting.api.poll.GetPollHandler;
+import dev.voting.api.poll.ListPollsHandler;
+import dev.voting.api.poll.PollCatalog;
+import dev.voting.api.poll.PollRepository;
+import dev.voting.api.results.ResultsHandler;
+import dev.voting.api.results.ResultsService;
+import dev.voting.api.vote.CastVoteHandler;
+import dev.voting.api.vote.GetVoteHandler;
+import dev.voting.api.vote.VoteAdmissions;
+import dev.voting.api.vote.VoteLookup;
+import dev.voting.api.vote.VotePublisher;
+import dev.voting.api.web.StaticHandlers;
+import dev.voting.shared.amqp.Amqp;
+import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.amqp.VoteQueue;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.db.Jdbc;
+import dev.voting.shared.db.Postgres;
+import dev.voting.shared.health.Readiness;
+import dev.voting.shared.json.Json;
+import dev.voting.shared.lifecycle.Dependency;
+import dev.voting.shared.lifecycle.Shutdown;
+import dev.voting.shared.lifecycle.StartupException;
+import dev.voting.shared.metrics.Metrics;
+import dev.voting.shared.redis.CountsCache;
+import dev.voting.shared.redis.RedisClients;
+import dev.voting.shared.redis.RedisKeys;
+import dev.voting.shared.vote.VoteCodec;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import redis.clients.jedis.RedisClient;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The API process, wired with {@code new}: clients created once and shared, every route listed
+ * in {@link #routes}, every resource registered for a LIFO shutdown.
+ */
+public final class ApiApplication implements AutoCloseable {
+    private final Shutdown shutdown = new Shutdown();
+    private final HttpServer server;
+
+    private ApiApplication(Config config, Clock clock) {
+        try {
+            server = build(config, clock);
+        } catch (RuntimeException e) {
+            shutdown.close();
+            throw e;
+        }
+    }
+
+    private HttpServer build(Config config, Clock clock) {
+        PrometheusMeterRegistry registry = Metrics.newRegistry("voting-api");
+        ObjectMapper mapper = Json.newMapper();
+        RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
+
+        HikariDataSource database = shutdown.register("postgresql", Postgres.pool(config.database(), "api", registry));
+        RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+        Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
+        ConnectionHolder rabbit = shutdown.register("rabbitmq",
+                new ConnectionHolder(amqp, "voting-api", amqp.connectAtStartup("voting-api")));
+        declareQueue(rabbit, config, amqp);
+        VotePublisher publisher = shutdown.register("publisher",
+                new VotePublisher(rabbit, config.rabbit(), config.votes(), new VoteCodec(mapper), registry), Duration.ofSeconds(15));
+
+        Jdbc jdbc = new Jdbc(database);
+        PollRepository polls = new PollRepository(jdbc);
+        PollCatalog catalog = new PollCatalog(polls, config.votes().pollCacheTtl(), clock);
+        ResultsService results = new ResultsService(redis, new CountsCache(keys), polls, config.votes().resultsCacheTtl(), clock);
+        VoteAdmissions admissions = new VoteAdmissions(redis, keys, config.rateLimits(), config.votes().pendingTtl(), registry);
+        Readiness readiness = new Readiness(Map.of(
+                Dependency.POSTGRESQL, () -> isValid(database),
+                Dependency.REDIS, () -> "PONG".equals(redis.ping()),
+                Dependency.RABBITMQ, publisher::isHealthy), Duration.ofSeconds(2));
+
+        Router router = new Router(routes(
+                new CreatePollHandler(polls, catalog, clock),
+                new ListPollsHandler(polls),
+                new GetPollHandler(catalog),
+                new ClosePollHandler(polls, catalog),
+                new CastVoteHandler(catalog, admissions, publisher, mapper, clock, config.votes().confirmTimeout(), registry),
+                new ResultsHandler(catalog, results),
+                new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
+                new HealthHandlers(readiness, registry),
+                new StaticHandlers()),
+                new Authenticator(config.jwt()), mapper, config.http().maxBodyBytes());
+
+        ServerLimits.apply(config.http());
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(config.http().host(), config.http().port()), 1024);
+        } catch (IOException e) {
+            throw new StartupException("cannot listen on " + config.http().host() + ":" + config.http().port()
+                    + " (" + e.getMessage() + "); set API_PORT to a free port", e);
+        }
+        ExecutorService executor = shutdown.register("http-executor", Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(executor);
+        HttpContext context = server.createContext("/", router);
+        context.getFilters().add(new MetricsFilter(registry));
+        // Registered last, closed first: stop taking requests and let those in flight finish (and get their confirms).
+        shutdown.register("http-server", () -> server.stop(10), Duration.ofSeconds(15));
+        server.start();
+        return server;
+    }
+
+    private static List<Route> routes(CreatePollHandler createPoll, ListPollsHandler listPolls, GetPollHandler getPoll,
+                                      ClosePollHandler closePoll, CastVoteHandler castVote, ResultsHandler results,
+                                      GetVoteHandler getVote, HealthHandlers health, StaticHandlers statics) {
+        return List.of(
+                Route.post("/api/v1/polls", Access.ADMIN, createPoll),
+                Route.get("/api/v1/polls", Access.ANYONE, listPolls),
+                Route.get("/api/v1/polls/{pollId}", Access.ANYONE, getPoll),
+                Route.post("/api/v1/polls/{pollId}/close", Access.ADMIN, closePoll),
+                Route.post("/api/v1/polls/{pollId}/votes", Access.VOTER, castVote),
+                Route.get("/api/v1/polls/{pollId}/results", Access.ANYONE, results),
+                Route.get("/api/v1/votes/{voteId}", Access.VOTER, getVote),
+                Route.get("/healthz", Access.ANYONE, health::health),
+                Route.get("/readyz", Access.ANYONE, health::ready),
+                Route.get("/metrics", Access.ANYONE, health::metrics),
+                Route.get("/openapi.yaml", Access.ANYONE, statics::openApi));
+    }
+
+    public static ApiApplication start(Config config, Clock clock) {
+        return new ApiApplication(config, clock);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        shutdown.close();
+    }
+
+    private static boolean isValid(HikariDataSource database) throws Exception {
+        try (Connection connection = database.getConnection()) {
+            return connection.isValid(1);
+        }
+    }
+
+    private static void declareQueue(ConnectionHolder rabbit, Config config, Amqp amqp) {
+        try (Channel channel = rabbit.openChannel()) {
+            VoteQueue.declare(channel, config.rabbit());
+        } catch (Exception e) {
+            throw new StartupException("cannot declare the queue " + config.rabbit().queue() + " on RabbitMQ at "
+                    + amqp.where() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.voting.api;
+
+import dev.voting.shared.config.Config;
+import dev.voting.shared.config.ConfigException;
+import dev.voting.shared.lifecycle.StartupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+
+/** {@code make run-api}: starts the API and stops it cleanly on SIGTERM. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Config config = Config.fromEnvironment();
+            log.info("{}", config.describe());
+            ApiApplication api = ApiApplication.start(config, Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(api::close, "shutdown"));
+            log.info("API listening on http://{}:{} (try /readyz, /api/v1/polls)", config.http().host(), api.port());
+        } catch (ConfigException | StartupException e) {
+            log.error("{}", e.getMessage());
+            System.exit(1);
+        }
+    }
+}

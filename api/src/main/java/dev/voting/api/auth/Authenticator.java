@@ -1,0 +1,118 @@
+package dev.voting.api.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.AlgorithmMismatchException;
+import com.auth0.jwt.exceptions.IncorrectClaimException;
+import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.MissingClaimException;
+import com.auth0.jwt.exceptions.SignatureVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.auth0.jwt.interfaces.Verification;
+import com.sun.net.httpserver.HttpExchange;
+import dev.voting.api.http.ProblemException;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.vote.Vote;
+
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies bearer tokens in memory. The algorithm is pinned by configuration: a token whose header
+ * names another one ({@code none}, or HS256 signed with the RSA public key) is refused, as is a
+ * token without {@code exp}. Every refusal says why, never with the token or the key in it.
+ */
+public final class Authenticator {
+    private static final String BEARER = "Bearer ";
+    private static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
+    private final JWTVerifier verifier;
+
+    public Authenticator(Config.Jwt config) {
+        Verification verification = JWT.require(algorithm(config))
+                .withClaimPresence("exp")
+                .withClaimPresence("sub")
+                .acceptLeeway(config.leewaySeconds());
+        if (!config.issuer().isEmpty()) {
+            verification = verification.withIssuer(config.issuer());
+        }
+        if (!config.audience().isEmpty()) {
+            verification = verification.withAudience(config.audience());
+        }
+        this.verifier = verification.build();
+    }
+
+    static Algorithm algorithm(Config.Jwt config) {
+        return switch (config.algorithm()) {
+            case "HS256" -> Algorithm.HMAC256(config.secret());
+            case "RS256" -> Algorithm.RSA256((RSAPublicKey) Pem.publicKey(config.publicKeyPem(), "RSA"), null);
+            case "ES256" -> Algorithm.ECDSA256((ECPublicKey) Pem.publicKey(config.publicKeyPem(), "EC"), null);
+            default -> throw new IllegalArgumentException("unsupported JWT_ALGORITHM " + config.algorithm());
+        };
+    }
+
+    public Principal authenticate(HttpExchange exchange) {
+        List<String> headers = exchange.getRequestHeaders().get("Authorization");
+        if (headers == null || headers.isEmpty()) {
+            throw ProblemException.invalidToken("the request has no Authorization header; send 'Authorization: Bearer <token>'");
+        }
+        if (headers.size() > 1) {
+            throw ProblemException.invalidToken("the request has more than one Authorization header");
+        }
+        return verify(headers.getFirst());
+    }
+
+    public Principal verify(String authorization) {
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw ProblemException.invalidToken("the Authorization header must use the Bearer scheme");
+        }
+        String token = authorization.substring(BEARER.length()).strip();
+        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            throw ProblemException.invalidToken("the bearer token is empty or too long");
+        }
+        DecodedJWT jwt;
+        try {
+            jwt = verifier.verify(token);
+        } catch (TokenExpiredException e) {
+            throw ProblemException.invalidToken("the token has expired");
+        } catch (AlgorithmMismatchException e) {
+            throw ProblemException.invalidToken("the token's algorithm is not the one this server accepts");
+        } catch (SignatureVerificationException e) {
+            throw ProblemException.invalidToken("the token's signature is invalid");
+        } catch (MissingClaimException e) {
+            throw ProblemException.invalidToken("the token has no '" + e.getClaimName() + "' claim");
+        } catch (IncorrectClaimException e) {
+            throw ProblemException.invalidToken("the token's '" + e.getClaimName() + "' claim is not accepted here");
+        } catch (JWTDecodeException e) {
+            throw ProblemException.invalidToken("the token is not a well-formed JWT");
+        } catch (JWTVerificationException e) {
+            throw ProblemException.invalidToken("the token was refused");
+        }
+        String subject = jwt.getSubject();
+        if (Vote.voterIdProblem(subject) != null) {
+            throw ProblemException.invalidToken("the token's subject must have 1 to 128 characters and no control characters");
+        }
+        return new Principal(subject, roles(jwt.getClaim("roles")));
+    }
+
+    private static Set<String> roles(Claim claim) {
+        if (claim.isMissing() || claim.isNull()) {
+            return Set.of();
+        }
+        try {
+            List<String> roles = claim.asList(String.class);
+            if (roles != null) {
+                return Set.copyOf(roles.stream().filter(java.util.Objects::nonNull).toList());
+            }
+        } catch (JWTDecodeException ignored) {
+            // falls through: roles of the wrong shape are a refusal, not "no roles"
+        }
+        throw ProblemException.invalidToken("the token's 'roles' claim must be an array of strings");
+    }
+}

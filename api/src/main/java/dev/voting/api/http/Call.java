@@ -1,0 +1,174 @@
+package dev.voting.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.sun.net.httpserver.HttpExchange;
+import dev.voting.api.auth.Principal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** One request as a handler sees it: the exchange, the path parameters, the caller and the body rules. */
+public final class Call {
+    private final HttpExchange exchange;
+    private final Map<String, String> pathParams;
+    private final Principal principal;
+    private final ObjectMapper mapper;
+    private final int maxBodyBytes;
+
+    Call(HttpExchange exchange, Map<String, String> pathParams, Principal principal, ObjectMapper mapper, int maxBodyBytes) {
+        this.exchange = exchange;
+        this.pathParams = pathParams;
+        this.principal = principal;
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public HttpExchange exchange() {
+        return exchange;
+    }
+
+    /** The authenticated caller; null on {@link Access#ANYONE} routes. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** A path parameter that must be a positive id; anything else names no resource, hence 404. */
+    public long pathId(String name, String what) {
+        String raw = pathParams.get(name);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the 404 below
+        }
+        throw ProblemException.notFound("no " + what + " with id '" + shorten(raw) + "'");
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    public String clientIp() {
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        return remote == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    public Map<String, String> query() {
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> params = new HashMap<>();
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            String[] kv = pair.split("=", 2);
+            String key = decode(kv[0]);
+            if (params.put(key, kv.length > 1 ? decode(kv[1]) : "") != null) {
+                throw ProblemException.malformed("query parameter '" + shorten(key) + "' is repeated");
+            }
+        }
+        return params;
+    }
+
+    /**
+     * Reads the body as JSON into {@code type}: 415 unless it is declared JSON, 413 past the size
+     * limit (refused before reading when the length is declared), 400 when it is not the expected shape.
+     */
+    public <T> T jsonBody(Class<T> type) throws IOException {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !mediaType(contentType).equals("application/json")) {
+            throw ProblemException.unsupportedMediaType("the body must be sent as Content-Type: application/json");
+        }
+        byte[] body = readBody();
+        if (body.length == 0) {
+            throw ProblemException.malformed("the body is empty; a JSON object is expected");
+        }
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                throw ProblemException.malformed("the body is null; a JSON object is expected");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ProblemException.malformed("unknown field '" + shorten(e.getPropertyName()) + "'");
+        } catch (MismatchedInputException e) {
+            throw ProblemException.malformed(fieldOf(e) + "has the wrong type or is missing");
+        } catch (JsonProcessingException e) {
+            throw ProblemException.malformed("the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private byte[] readBody() throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.strip()) > maxBodyBytes) {
+                    throw ProblemException.tooLarge(maxBodyBytes);
+                }
+            } catch (NumberFormatException e) {
+                throw ProblemException.malformed("Content-Length is not a number");
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw ProblemException.tooLarge(maxBodyBytes);
+            }
+            return body;
+        }
+    }
+
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        if (semicolon >= 0) {
+            String params = contentType.substring(semicolon + 1).toLowerCase(Locale.ROOT).replace(" ", "");
+            if (params.startsWith("charset=") && !params.equals("charset=utf-8") && !params.equals("charset=\"utf-8\"")) {
+                throw ProblemException.unsupportedMediaType("only UTF-8 JSON is accepted");
+            }
+        }
+        return type;
+    }
+
+    private static String fieldOf(MismatchedInputException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return path.isEmpty() ? "the body " : "field '" + shorten(path) + "' ";
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.malformed("the query string is not properly encoded");
+        }
+    }
+
+    /** Echoes user input in problems only in small, printable pieces. */
+    static String shorten(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        String printable = raw.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .limit(64)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return raw.length() > 64 ? printable + "…" : printable;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.voting.api.http;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A refusal that becomes a problem response. Handlers throw these; {@link Router} is the one place
+ * that turns them into responses. The static factories are the catalogue of refusals.
+ */
+public final class ProblemException extends RuntimeException {
+    private final Problem problem;
+    private final Map<String, String> headers;
+
+    private ProblemException(Problem problem, Map<String, String> headers) {
+        super(problem.type() + ": " + problem.detail(), null, false, false);
+        this.problem = problem;
+        this.headers = headers;
+    }
+
+    public static ProblemException of(int status, String type, String title, String detail) {
+        return new ProblemException(new Problem(type, title, status, detail, Map.of()), Map.of());
+    }
+
+    public static ProblemException malformed(String detail) {
+        return of(400, "malformed_request", "Malformed request", detail);
+    }
+
+    public static ProblemException invalidToken(String detail) {
+        return of(401, "invalid_token", "Invalid or missing token", detail)
+                .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return of(403, "forbidden", "Forbidden", detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return of(404, "not_found", "Not found", detail);
+    }
+
+    public static ProblemException methodNotAllowed(String allowed) {
+        return of(405, "method_not_allowed", "Method not allowed", "allowed: " + allowed).withHeader("Allow", allowed);
+    }
+
+    public static ProblemException tooLarge(long limit) {
+        return of(413, "payload_too_large", "Payload too large", "the body must not exceed " + limit + " bytes")
+                .withHeader("Connection", "close");
+    }
+
+    public static ProblemException unsupportedMediaType(String detail) {
+        return of(415, "unsupported_media_type", "Unsupported media type", detail);
+    }
+
+    public static ProblemException invalidFields(String detail) {
+        return of(422, "invalid_fields", "Invalid fields", detail);
+    }
+
+    public static ProblemException rateLimited(Duration retryAfter, String detail) {
+        return of(429, "rate_limited", "Too many requests", detail).withHeader("Retry-After", seconds(retryAfter));
+    }
+
+    public static ProblemException unavailable(Duration retryAfter, String detail) {
+        return of(503, "service_unavailable", "Service unavailable", detail).withHeader("Retry-After", seconds(retryAfter));
+    }
+
+    public ProblemException withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ProblemException(problem, Map.copyOf(more));
+    }
+
+    public ProblemException with(String member, Object value) {
+        Map<String, Object> extra = new LinkedHashMap<>(problem.extra());
+        extra.put(member, value);
+        return new ProblemException(new Problem(problem.type(), problem.title(), problem.status(), problem.detail(), extra), headers);
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    private static String seconds(Duration duration) {
+        return Long.toString(Math.max(1, (duration.toMillis() + 999) / 1000));
+    }
+}

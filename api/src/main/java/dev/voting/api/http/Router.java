@@ -1,0 +1,143 @@
+package dev.voting.api.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.voting.api.auth.Authenticator;
+import dev.voting.api.auth.Principal;
+import dev.voting.shared.lifecycle.UnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Dispatches every request to its route, checks who may call it, and is the one place that turns
+ * exceptions into problem responses and writes responses. JDK contexts match by prefix, so the
+ * whole API is one context and the exact match happens here.
+ */
+public final class Router implements HttpHandler {
+    /** The exchange attribute holding the matched template, for metrics and logs. */
+    public static final String ROUTE_ATTRIBUTE = "route";
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
+
+    private final List<Route> routes;
+    private final Authenticator authenticator;
+    private final ObjectMapper mapper;
+    private final int maxBodyBytes;
+
+    public Router(List<Route> routes, Authenticator authenticator, ObjectMapper mapper, int maxBodyBytes) {
+        this.routes = List.copyOf(routes);
+        this.authenticator = authenticator;
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        try (exchange) {
+            Response response;
+            try {
+                response = dispatch(exchange);
+            } catch (ProblemException e) {
+                response = problem(e);
+            } catch (UnavailableException e) {
+                log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
+                response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
+                        e.dependency().displayName() + " is unavailable; retry later"));
+            } catch (IOException e) {
+                log.debug("client went away: {}", e.toString());
+                return;
+            } catch (RuntimeException e) {
+                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
+                response = problem(ProblemException.of(500, "internal_error", "Internal error",
+                        "the server failed to answer; the failure is logged"));
+            }
+            write(exchange, response);
+        } catch (IOException e) {
+            log.debug("response not delivered: {}", e.toString());
+        }
+    }
+
+    private Response dispatch(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
+        String allowed = null;
+        for (Route route : routes) {
+            Map<String, String> params = route.match(segments);
+            if (params == null) {
+                continue;
+            }
+            if (!route.method().equals(exchange.getRequestMethod())) {
+                allowed = allowed == null ? route.method() : allowed + ", " + route.method();
+                continue;
+            }
+            exchange.setAttribute(ROUTE_ATTRIBUTE, route.template());
+            Principal principal = switch (route.access()) {
+                case ANYONE -> null;
+                case VOTER -> authenticator.authenticate(exchange);
+                case ADMIN -> requireAdmin(authenticator.authenticate(exchange));
+            };
+            return route.handler().handle(new Call(exchange, params, principal, mapper, maxBodyBytes));
+        }
+        if (allowed != null) {
+            exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
+            throw ProblemException.methodNotAllowed(allowed);
+        }
+        exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
+        throw ProblemException.notFound("no route for " + Call.shorten(path));
+    }
+
+    private static Principal requireAdmin(Principal principal) {
+        if (!principal.isAdmin()) {
+            throw ProblemException.forbidden("this needs the admin role");
+        }
+        return principal;
+    }
+
+    private static Response problem(ProblemException e) {
+        Response response = new Response(e.problem().status(), e.problem(), Problem.CONTENT_TYPE, Map.of());
+        for (Map.Entry<String, String> header : e.headers().entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        return response;
+    }
+
+    /** The one helper that writes a response: fixed length, or -1 for no body. */
+    private void write(HttpExchange exchange, Response response) throws IOException {
+        byte[] body = switch (response.body()) {
+            case null -> null;
+            case byte[] bytes -> bytes;
+            default -> mapper.writeValueAsBytes(response.body());
+        };
+        var headers = exchange.getResponseHeaders();
+        if (body != null) {
+            headers.set("Content-Type", response.contentType());
+        }
+        response.headers().forEach(headers::set);
+        if (response.status() >= 500) {
+            log.warn("{} {} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), response.status());
+        }
+        exchange.sendResponseHeaders(response.status(), body == null || body.length == 0 ? -1 : body.length);
+        if (body != null && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Every method and template, for documentation tests. */
+    public String describe() {
+        return routes.stream().map(r -> r.method() + " " + r.template()).collect(Collectors.joining("\n"));
+    }
+}

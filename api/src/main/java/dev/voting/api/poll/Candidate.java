@@ -1,0 +1,4 @@
+package dev.voting.api.poll;
+
+public record Candidate(long id, String name) {
+}

@@ -1,0 +1,138 @@
+package dev.voting.api.vote;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.voting.api.http.Call;
+import dev.voting.api.http.Handler;
+import dev.voting.api.http.ProblemException;
+import dev.voting.api.http.Response;
+import dev.voting.api.poll.Poll;
+import dev.voting.api.poll.PollCatalog;
+import dev.voting.shared.lifecycle.UnavailableException;
+import dev.voting.shared.vote.Vote;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /api/v1/polls/{pollId}/votes}: checks the request against the poll (in memory), asks
+ * Redis once (limits and the voter's claim), publishes, and answers 202 only after the broker's
+ * confirm. Any failure after the claim gives the claim back and answers 503 with Retry-After.
+ */
+public final class CastVoteHandler implements Handler {
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final PollCatalog polls;
+    private final VoteAdmissions admissions;
+    private final VotePublisher publisher;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final VoteIds ids;
+    private final Duration confirmTimeout;
+    private final VoteMetrics metrics;
+
+    public CastVoteHandler(PollCatalog polls, VoteAdmissions admissions, VotePublisher publisher, ObjectMapper mapper,
+                           Clock clock, Duration confirmTimeout, MeterRegistry registry) {
+        this.polls = polls;
+        this.admissions = admissions;
+        this.publisher = publisher;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.ids = new VoteIds(clock);
+        this.confirmTimeout = confirmTimeout;
+        this.metrics = new VoteMetrics(registry);
+    }
+
+    @Override
+    public Response handle(Call call) throws IOException {
+        long pollId = call.pathId("pollId", "poll");
+        VoteRequest request = call.jsonBody(VoteRequest.class);
+        if (request.candidateId() == null) {
+            throw metrics.refused("malformed", ProblemException.malformed("field 'candidateId' is missing"));
+        }
+        Poll poll = polls.find(pollId).orElseThrow(() -> metrics.refused("unknown_poll",
+                ProblemException.notFound("no poll with id " + pollId)));
+        Instant now = clock.instant();
+        if (!poll.isOpenAt(now)) {
+            throw metrics.refused("poll_closed", ProblemException.of(409, "poll_closed", "Poll closed",
+                    "poll " + pollId + " no longer takes votes"));
+        }
+        if (!poll.hasCandidate(request.candidateId())) {
+            throw metrics.refused("unknown_candidate", ProblemException.of(422, "unknown_candidate", "Unknown candidate",
+                    "candidate " + request.candidateId() + " is not on the ballot of poll " + pollId));
+        }
+        Vote vote = new Vote(ids.next(), pollId, request.candidateId(), call.principal().subject(), now,
+                call.clientIp(), null);
+        switch (admissions.admit(vote, pendingJson(vote))) {
+            case Admission.Admitted() -> { }
+            case Admission.Unchecked() -> { }
+            case Admission.AlreadyVoted(var voteId, var candidateId) -> throw metrics.refused("already_voted",
+                    ProblemException.of(409, "already_voted", "Already voted", "this voter has already voted in poll " + pollId)
+                            .with("voteId", voteId)
+                            .with("candidateId", candidateId));
+            case Admission.Limited(var scope, var perSecond, var retryAfter) -> throw metrics.refused("rate_limited",
+                    ProblemException.rateLimited(retryAfter, "too many votes from this " + scope + "; retry later")
+                            .withHeader("RateLimit-Policy", perSecond + ";w=1")
+                            .withHeader("RateLimit", "limit=" + perSecond + ", remaining=0, reset="
+                                    + Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        }
+        awaitConfirm(vote);
+        metrics.accepted();
+        return Response.json(202, new VoteAccepted(vote.voteId(), "received"))
+                .withHeader("Location", "/api/v1/votes/" + vote.voteId());
+    }
+
+    private void awaitConfirm(Vote vote) {
+        try {
+            publisher.publish(vote).get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw giveBack(vote, "the server is shutting down");
+        } catch (TimeoutException e) {
+            throw giveBack(vote, "the broker did not confirm the vote in time");
+        } catch (ExecutionException e) {
+            throw giveBack(vote, e.getCause() instanceof UnavailableException u ? u.getMessage() : "the vote could not be queued");
+        }
+    }
+
+    private ProblemException giveBack(Vote vote, String why) {
+        admissions.release(vote);
+        return metrics.refused("unavailable",
+                ProblemException.unavailable(RETRY_AFTER, "the vote was not recorded (" + why + "); it is safe to retry"));
+    }
+
+    private String pendingJson(Vote vote) {
+        try {
+            return mapper.writeValueAsString(vote);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a vote always serialises", e);
+        }
+    }
+
+    /** Votes accepted, and refused by reason ({@code votes_accepted_total}, {@code votes_refused_total}). */
+    private static final class VoteMetrics {
+        private final MeterRegistry registry;
+        private final Counter accepted;
+
+        VoteMetrics(MeterRegistry registry) {
+            this.registry = registry;
+            this.accepted = Counter.builder("votes.accepted").description("Votes answered 202").register(registry);
+        }
+
+        void accepted() {
+            accepted.increment();
+        }
+
+        ProblemException refused(String reason, ProblemException problem) {
+            registry.counter("votes.refused", "reason", reason).increment();
+            return problem;
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package dev.voting.api.vote;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.lifecycle.Dependency;
+import dev.voting.shared.lifecycle.UnavailableException;
+import dev.voting.shared.vote.Vote;
+import dev.voting.shared.vote.VoteCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One channel in confirm mode and the one thread that publishes on it: group commit for votes.
+ *
+ * <p>Votes queue up here while the channel has {@code maxInFlight} messages awaiting their confirm;
+ * the next message then carries every vote that waited (up to {@code maxBatch}). Under light load a
+ * vote is published at once, alone; under heavy load many votes share one persistent message and
+ * one confirm, which is what lets the broker keep up. Each vote's future completes when the broker
+ * confirms its message, and fails when the broker refuses it, returns it as unroutable, or the
+ * channel dies first.
+ */
+final class PublishLane implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
+
+    record Pending(Vote vote, CompletableFuture<Void> confirmed) {
+    }
+
+    private record InFlight(List<Pending> votes, long publishedAt) {
+    }
+
+    /** Called with the batch size and confirm latency of every confirmed message. */
+    interface Observer {
+        void confirmed(int votes, long nanos);
+    }
+
+    private final int id;
+    private final ConnectionHolder connection;
+    private final String queue;
+    private final VoteCodec codec;
+    private final int maxBatch;
+    private final Semaphore inFlightPermits;
+    private final Observer observer;
+    private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private final ConcurrentNavigableMap<Long, InFlight> inFlight = new ConcurrentSkipListMap<>();
+    private final Set<Long> returned = ConcurrentHashMap.newKeySet();
+    private volatile Channel channel;
+    private volatile boolean brokerReachable = true;
+    private volatile boolean stopping;
+
+    PublishLane(int id, ConnectionHolder connection, String queue, VoteCodec codec, int maxBatch, int maxInFlight,
+                Observer observer) {
+        this.id = id;
+        this.connection = connection;
+        this.queue = queue;
+        this.codec = codec;
+        this.maxBatch = maxBatch;
+        this.inFlightPermits = new Semaphore(maxInFlight);
+        this.observer = observer;
+    }
+
+    CompletableFuture<Void> submit(Vote vote) {
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        if (stopping || !brokerReachable) {
+            confirmed.completeExceptionally(unavailable(stopping ? "the API is shutting down" : "the broker is unreachable"));
+        } else {
+            waiting.add(new Pending(vote, confirmed));
+        }
+        return confirmed;
+    }
+
+    boolean isHealthy() {
+        return brokerReachable && channel != null && channel.isOpen();
+    }
+
+    @Override
+    public void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        long backoffMillis = 100;
+        try {
+            channel();
+        } catch (IOException | RuntimeException e) {
+            brokerReachable = false;
+            log.warn("publish lane {}: broker unavailable at start: {}", id, e.toString());
+        }
+        while (!stopping || !waiting.isEmpty()) {
+            boolean permitHeld = false;
+            try {
+                inFlightPermits.acquire();
+                permitHeld = true;
+                Pending first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (!brokerReachable) {
+                        channel();  // probe, so that the lane takes votes again once the broker is back
+                    }
+                    continue;
+                }
+                batch.add(first);
+                waiting.drainTo(batch, maxBatch - 1);
+                Channel current = channel();
+                permitHeld = false;  // from here the permit belongs to the message and is released when it settles
+                publish(current, batch);
+                backoffMillis = 100;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (IOException | RuntimeException e) {  // ShutdownSignalException is one: the channel died
+                log.warn("publish lane {}: broker unavailable: {}", id, e.toString());
+                brokerReachable = false;
+                failAll(batch, e);
+                failWaiting(e);
+                sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 2_000);
+            } finally {
+                if (permitHeld) {
+                    inFlightPermits.release();
+                }
+                batch.clear();
+            }
+        }
+        failWaiting(new IOException("the API is shutting down"));
+    }
+
+    /** Publishes one message holding the whole batch; the permit taken for it is released when it settles. */
+    private void publish(Channel current, List<Pending> batch) throws IOException {
+        VoteCodec.Encoded message = codec.encode(batch.stream().map(Pending::vote).toList());
+        long sequence = current.getNextPublishSeqNo();
+        inFlight.put(sequence, new InFlight(List.copyOf(batch), System.nanoTime()));
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .deliveryMode(2)
+                .contentType(VoteCodec.CONTENT_TYPE)
+                .type(message.type())
+                .messageId(Long.toString(sequence))
+                .build();
+        try {
+            current.basicPublish("", queue, true, properties, message.body());
+        } catch (IOException | RuntimeException e) {
+            if (inFlight.remove(sequence) != null) {  // else the channel's shutdown already settled it
+                inFlightPermits.release();
+            }
+            throw e;
+        }
+    }
+
+    /** The lane's channel, opened (with its listeners) when there is none or it died. */
+    private Channel channel() throws IOException {
+        Channel current = channel;
+        if (current != null && current.isOpen()) {
+            return current;
+        }
+        current = connection.openChannel();
+        current.confirmSelect();
+        current.addConfirmListener(new ConfirmListener() {
+            @Override
+            public void handleAck(long sequence, boolean multiple) {
+                settle(sequence, multiple, null);
+            }
+
+            @Override
+            public void handleNack(long sequence, boolean multiple) {
+                settle(sequence, multiple, unavailable("the broker refused the vote (the queue may be full)"));
+            }
+        });
+        // Mandatory publishes come back here when the queue is missing; the ack that follows must fail them.
+        current.addReturnListener(returnedMessage -> returned.add(Long.parseLong(returnedMessage.getProperties().getMessageId())));
+        Channel opened = current;
+        current.addShutdownListener(cause -> abandonInFlight(opened, cause));
+        channel = current;
+        brokerReachable = true;
+        return current;
+    }
+
+    private void settle(long sequence, boolean multiple, Exception failure) {
+        Map<Long, InFlight> settled = multiple ? inFlight.headMap(sequence, true) : Map.of();
+        List<Map.Entry<Long, InFlight>> done = new ArrayList<>();
+        if (multiple) {
+            for (Map.Entry<Long, InFlight> entry : settled.entrySet()) {
+                done.add(entry);
+            }
+        } else {
+            InFlight one = inFlight.get(sequence);
+            if (one != null) {
+                done.add(Map.entry(sequence, one));
+            }
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<Long, InFlight> entry : done) {
+            if (inFlight.remove(entry.getKey()) == null) {
+                continue;
+            }
+            inFlightPermits.release();
+            Exception outcome = failure != null ? failure
+                    : returned.remove(entry.getKey()) ? unavailable("the vote queue does not exist") : null;
+            for (Pending pending : entry.getValue().votes()) {
+                if (outcome == null) {
+                    pending.confirmed().complete(null);
+                } else {
+                    pending.confirmed().completeExceptionally(outcome);
+                }
+            }
+            if (outcome == null) {
+                observer.confirmed(entry.getValue().votes().size(), now - entry.getValue().publishedAt());
+            }
+        }
+    }
+
+    /** A channel that dies takes its unconfirmed messages with it: their votes are answered 503. */
+    private void abandonInFlight(Channel dead, ShutdownSignalException cause) {
+        if (channel == dead) {
+            channel = null;
+        }
+        if (!cause.isInitiatedByApplication()) {
+            log.warn("publish lane {}: channel closed: {}", id, cause.getMessage());
+        }
+        for (Long sequence : inFlight.keySet()) {
+            InFlight lost = inFlight.remove(sequence);
+            if (lost != null) {
+                inFlightPermits.release();
+                lost.votes().forEach(p -> p.confirmed().completeExceptionally(unavailable("the broker connection closed")));
+            }
+        }
+        returned.clear();
+    }
+
+    private void failAll(List<Pending> batch, Exception cause) {
+        batch.forEach(p -> p.confirmed().completeExceptionally(unavailable(cause.getMessage())));
+    }
+
+    private void failWaiting(Exception cause) {
+        List<Pending> drained = new ArrayList<>();
+        waiting.drainTo(drained);
+        failAll(drained, cause);
+    }
+
+    void stop() {
+        stopping = true;
+    }
+
+    /** Waits until every message published so far is settled, up to the deadline. */
+    boolean awaitSettled(long deadlineNanos) throws InterruptedException {
+        while ((!inFlight.isEmpty() || !waiting.isEmpty()) && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(10);
+        }
+        return inFlight.isEmpty();
+    }
+
+    void closeChannel() {
+        Channel current = channel;
+        if (current != null && current.isOpen()) {
+            try {
+                current.close();
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                log.debug("publish lane {}: close: {}", id, e.toString());
+            }
+        }
+    }
+
+    private static UnavailableException unavailable(String why) {
+        return new UnavailableException(Dependency.RABBITMQ, why, null);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

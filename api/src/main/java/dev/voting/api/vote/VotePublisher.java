@@ -1,0 +1,78 @@
+package dev.voting.api.vote;
+
+import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.vote.Vote;
+import dev.voting.shared.vote.VoteCodec;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Publishes votes durably: a vote's future completes only when RabbitMQ has confirmed the
+ * persistent message that carries it (G1). Concurrent votes are spread over a few channels
+ * ({@link PublishLane}) and grouped under shared confirms, so that no request waits on another's
+ * round trip and the broker sees far fewer messages than votes.
+ */
+public final class VotePublisher implements AutoCloseable {
+    private final List<PublishLane> lanes = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
+
+    public VotePublisher(ConnectionHolder connection, Config.Rabbit rabbit, Config.Votes votes, VoteCodec codec,
+                         MeterRegistry registry) {
+        Timer confirmLatency = Timer.builder("votes.publish.confirm")
+                .description("Time from publishing a message to the broker's confirm")
+                .publishPercentileHistogram()
+                .register(registry);
+        DistributionSummary batchSize = DistributionSummary.builder("votes.publish.batch.size")
+                .description("Votes carried by one confirmed message")
+                .baseUnit("votes")
+                .publishPercentileHistogram()
+                .register(registry);
+        PublishLane.Observer observer = (count, nanos) -> {
+            confirmLatency.record(nanos, TimeUnit.NANOSECONDS);
+            batchSize.record(count);
+        };
+        for (int i = 0; i < votes.publishChannels(); i++) {
+            PublishLane lane = new PublishLane(i, connection, rabbit.queue(), codec, votes.publishMaxBatch(),
+                    votes.publishMaxInFlight(), observer);
+            lanes.add(lane);
+            threads.add(Thread.ofVirtual().name("publish-lane-" + i).start(lane));
+        }
+    }
+
+    /** Completes when the broker confirmed the vote; fails with an UnavailableException otherwise. */
+    public CompletableFuture<Void> publish(Vote vote) {
+        return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(vote);
+    }
+
+    public boolean isHealthy() {
+        return lanes.stream().anyMatch(PublishLane::isHealthy);
+    }
+
+    /** Stops taking votes, then waits (bounded) for the confirms of those already published. */
+    public void drain(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        lanes.forEach(PublishLane::stop);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+        for (PublishLane lane : lanes) {
+            lane.awaitSettled(deadline);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        drain(Duration.ofSeconds(10));
+        lanes.forEach(PublishLane::closeChannel);
+    }
+}

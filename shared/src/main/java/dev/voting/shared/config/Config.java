@@ -1,0 +1,181 @@
+package dev.voting.shared.config;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything both processes read from the environment, parsed and validated once at start-up.
+ * A bad value stops the process with a message naming the variable; see {@code .env.example}.
+ */
+public record Config(
+        Database database,
+        Rabbit rabbit,
+        Redis redis,
+        Jwt jwt,
+        Http http,
+        Votes votes,
+        Worker worker,
+        RateLimits rateLimits,
+        String logFormat) {
+
+    public record Database(DatabaseUrl url, String schema, int poolSize) {
+    }
+
+    /** {@code maxLength} counts messages; a full queue refuses publishes (503 at the API, never an unbounded pile). */
+    public record Rabbit(URI uri, String queue, int deliveryLimit, long maxLength) {
+        public String deadLetterQueue() {
+            return queue + ".dlq";
+        }
+    }
+
+    public record Redis(URI uri, String keyPrefix, int poolSize) {
+    }
+
+    /** {@code secret} for HS256; {@code publicKeyPem} for RS256/ES256. Empty issuer or audience means "not checked". */
+    public record Jwt(String algorithm, String secret, String publicKeyPem, String issuer, String audience, int leewaySeconds) {
+        @Override
+        public String toString() {
+            return "Jwt[" + algorithm + ", secret=" + Secrets.mask(secret) + ", issuer=" + issuer + ", audience=" + audience + "]";
+        }
+    }
+
+    public record Http(String host, int port, int maxBodyBytes, int maxConnections, int maxRequestSeconds,
+                       int maxHeaderBytes, int maxHeaders, int idleSeconds) {
+    }
+
+    /** The vote path: group commit to the broker, the Redis markers that answer repeats at once, caches. */
+    public record Votes(int publishChannels, int publishMaxBatch, int publishMaxInFlight, Duration confirmTimeout,
+                        Duration pendingTtl, Duration markerTtl, Duration resultsCacheTtl, Duration pollCacheTtl) {
+    }
+
+    public record Worker(int metricsPort, int lanes, int prefetch, int batchSize, Duration batchMaxWait) {
+    }
+
+    /** Token buckets; a rate of 0 switches that limit off. */
+    public record RateLimits(int voterPerSecond, int voterBurst, int ipPerSecond, int ipBurst) {
+    }
+
+    public static final int MIN_HMAC_SECRET_BYTES = 32;
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> environment) {
+        Env env = new Env(environment);
+        var database = new Database(
+                env.parsed("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", DatabaseUrl::parse),
+                env.string("DATABASE_SCHEMA", "public"),
+                env.integer("DATABASE_POOL_SIZE", 10, 1, 500));
+        env.require(database.schema().matches("[a-z_][a-z0-9_]{0,62}"), "DATABASE_SCHEMA",
+                "must be a lower-case SQL identifier");
+
+        var rabbit = new Rabbit(
+                env.parsed("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/", Config::amqpUri),
+                env.string("RABBITMQ_QUEUE_NAME", "votes"),
+                env.integer("RABBITMQ_DELIVERY_LIMIT", 20, 1, 1000),
+                env.number("RABBITMQ_QUEUE_MAX_LENGTH", 1_000_000, 1, Long.MAX_VALUE));
+
+        var redis = new Redis(
+                env.parsed("REDIS_URL", "redis://127.0.0.1:6379/0", Config::redisUri),
+                env.string("REDIS_KEY_PREFIX", "voting:"),
+                env.integer("REDIS_POOL_SIZE", 64, 1, 1000));
+
+        var jwt = new Jwt(
+                env.oneOf("JWT_ALGORITHM", "HS256", Set.of("HS256", "RS256", "ES256")),
+                env.optional("JWT_SECRET_KEY"),
+                env.optional("JWT_PUBLIC_KEY").replace("\\n", "\n"),
+                env.optional("JWT_ISSUER"),
+                env.optional("JWT_AUDIENCE"),
+                env.integer("JWT_LEEWAY_SECONDS", 5, 0, 300));
+        if (jwt.algorithm().equals("HS256")) {
+            env.require(jwt.secret().getBytes(StandardCharsets.UTF_8).length >= MIN_HMAC_SECRET_BYTES, "JWT_SECRET_KEY",
+                    "HS256 needs a secret of at least " + MIN_HMAC_SECRET_BYTES + " bytes (it has "
+                            + jwt.secret().getBytes(StandardCharsets.UTF_8).length + ")");
+        } else {
+            env.require(jwt.publicKeyPem().contains("BEGIN PUBLIC KEY"), "JWT_PUBLIC_KEY",
+                    jwt.algorithm() + " needs a PEM public key (-----BEGIN PUBLIC KEY-----)");
+        }
+
+        var http = new Http(
+                env.string("API_HOST", "0.0.0.0"),
+                env.integer("API_PORT", 8000, 0, 65535),
+                env.integer("API_MAX_BODY_BYTES", 16 * 1024, 256, 10 * 1024 * 1024),
+                env.integer("API_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
+                env.integer("API_MAX_REQUEST_SECONDS", 30, 1, 3600),
+                env.integer("API_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
+                env.integer("API_MAX_HEADERS", 100, 10, 10_000),
+                env.integer("API_IDLE_SECONDS", 30, 1, 3600));
+
+        var votes = new Votes(
+                env.integer("PUBLISH_CHANNELS", 2, 1, 64),
+                env.integer("PUBLISH_MAX_BATCH", 500, 1, 10_000),
+                env.integer("PUBLISH_MAX_IN_FLIGHT", 8, 1, 10_000),
+                Duration.ofMillis(env.integer("PUBLISH_CONFIRM_TIMEOUT_MS", 5_000, 100, 600_000)),
+                Duration.ofSeconds(env.integer("VOTE_PENDING_TTL_SECONDS", 120, 10, 86_400)),
+                Duration.ofSeconds(env.integer("VOTE_MARKER_TTL_SECONDS", 86_400, 60, 31_536_000)),
+                Duration.ofSeconds(env.integer("RESULTS_CACHE_TTL_SECONDS", 2, 0, 3600)),
+                Duration.ofSeconds(env.integer("POLL_CACHE_TTL_SECONDS", 2, 0, 3600)));
+
+        var worker = new Worker(
+                env.integer("WORKER_METRICS_PORT", 9100, 0, 65535),
+                env.integer("WORKER_LANES", 2, 1, 64),
+                env.integer("WORKER_PREFETCH", 500, 1, 65_535),
+                env.integer("WORKER_BATCH_SIZE", 1_000, 1, 50_000),
+                Duration.ofMillis(env.integer("WORKER_BATCH_MAX_WAIT_MS", 10, 0, 60_000)));
+
+        var rateLimits = new RateLimits(
+                env.integer("RATE_LIMIT_VOTER_PER_SECOND", 5, 0, 1_000_000),
+                env.integer("RATE_LIMIT_VOTER_BURST", 10, 1, 1_000_000),
+                env.integer("RATE_LIMIT_IP_PER_SECOND", 200, 0, 1_000_000),
+                env.integer("RATE_LIMIT_IP_BURST", 400, 1, 1_000_000));
+
+        String logFormat = env.oneOf("LOG_FORMAT", "text", Set.of("text", "json"));
+        env.throwIfInvalid();
+        return new Config(database, rabbit, redis, jwt, http, votes, worker, rateLimits, logFormat);
+    }
+
+    private static URI amqpUri(String value) {
+        return uri(value, Set.of("amqp", "amqps"));
+    }
+
+    private static URI redisUri(String value) {
+        return uri(value, Set.of("redis", "rediss"));
+    }
+
+    private static URI uri(String value, Set<String> schemes) {
+        try {
+            URI uri = new URI(value);
+            if (!schemes.contains(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must look like " + schemes.iterator().next() + "://host:port");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("is not a valid URL (" + e.getReason() + ")");
+        }
+    }
+
+    /** One line per setting, secrets masked: what the process logs at start-up. */
+    public String describe() {
+        return String.join("\n  ",
+                "configuration:",
+                "database " + database.url() + " schema=" + database.schema() + " pool=" + database.poolSize(),
+                "rabbitmq " + Secrets.maskUrl(rabbit.uri().toString()) + " queue=" + rabbit.queue()
+                        + " deliveryLimit=" + rabbit.deliveryLimit() + " maxLength=" + rabbit.maxLength(),
+                "redis " + Secrets.maskUrl(redis.uri().toString()) + " prefix=" + redis.keyPrefix() + " pool=" + redis.poolSize(),
+                "jwt " + jwt,
+                "http " + http,
+                "votes " + votes,
+                "worker " + worker,
+                "rateLimits " + rateLimits,
+                "log " + logFormat);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.voting.shared.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.voting.shared.lifecycle.Dependency;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The operator's port of a process without an API: {@code /metrics}, {@code /healthz} and
+ * {@code /readyz}. When the configured port is taken (a second worker on one machine), it falls
+ * back to a free one and says so, rather than keeping the worker from starting.
+ */
+public final class OpsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final ObjectMapper mapper;
+
+    public OpsServer(int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper) throws IOException {
+        this.mapper = mapper;
+        server = bind(port);
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                switch (exchange.getRequestURI().getPath()) {
+                    case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+                    case "/healthz" -> send(exchange, 200, "application/json", json(Map.of("status", "ok")));
+                    case "/readyz" -> ready(exchange, readiness);
+                    default -> send(exchange, 404, "application/problem+json", json(problem(404, "not_found", "Not found",
+                            "try /metrics, /healthz or /readyz")));
+                }
+            }
+        });
+        server.start();
+    }
+
+    private static HttpServer bind(int port) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress(port), 64);
+        } catch (BindException e) {
+            HttpServer fallback = HttpServer.create(new InetSocketAddress(0), 64);
+            log.warn("port {} is taken; metrics are on port {} instead", port, fallback.getAddress().getPort());
+            return fallback;
+        }
+    }
+
+    private void ready(HttpExchange exchange, Readiness readiness) throws IOException {
+        List<Dependency> down;
+        try {
+            down = readiness.down();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (down.isEmpty()) {
+            send(exchange, 200, "application/json", json(Map.of("status", "ready")));
+        } else {
+            List<String> names = down.stream().map(Dependency::displayName).toList();
+            Map<String, Object> problem = problem(503, "service_unavailable", "Service unavailable",
+                    String.join(", ", names) + " not answering");
+            problem.put("down", names);
+            exchange.getResponseHeaders().set("Retry-After", "5");
+            send(exchange, 503, "application/problem+json", json(problem));
+        }
+    }
+
+    private static Map<String, Object> problem(int status, String type, String title, String detail) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", type);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        return problem;
+    }
+
+    private String json(Object value) throws IOException {
+        return mapper.writeValueAsString(value);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.voting.shared.vote;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The wire format of votes on the queue: one vote ({@code type=vote}) or, when the API groups
+ * concurrent votes under one publisher confirm, {@code {"votes":[...]}} ({@code type=vote-batch}).
+ * The AMQP {@code type} property says which; without it the body's shape decides.
+ */
+public final class VoteCodec {
+    public static final String CONTENT_TYPE = "application/json";
+    public static final String TYPE_VOTE = "vote";
+    public static final String TYPE_BATCH = "vote-batch";
+
+    /** The body of a batch message. */
+    public record Batch(List<Vote> votes) {
+    }
+
+    public record Encoded(String type, byte[] body) {
+    }
+
+    private final ObjectMapper mapper;
+
+    public VoteCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public Encoded encode(List<Vote> votes) {
+        try {
+            return votes.size() == 1
+                    ? new Encoded(TYPE_VOTE, mapper.writeValueAsBytes(votes.getFirst()))
+                    : new Encoded(TYPE_BATCH, mapper.writeValueAsBytes(new Batch(votes)));
+        } catch (JacksonException e) {
+            throw new UncheckedIOException("a vote could not be serialised", e);
+        }
+    }
+
+    public List<Vote> decode(String type, byte[] body) throws UnreadableMessageException {
+        List<Vote> votes;
+        try {
+            votes = switch (type == null ? sniff(body) : type) {
+                case TYPE_VOTE -> List.of(mapper.readValue(body, Vote.class));
+                case TYPE_BATCH -> mapper.readValue(body, Batch.class).votes();
+                default -> throw new UnreadableMessageException("unknown message type '" + type + "'");
+            };
+        } catch (IOException e) {
+            throw new UnreadableMessageException("not a vote message: " + firstLine(e.getMessage()), e);
+        }
+        if (votes == null || votes.isEmpty()) {
+            throw new UnreadableMessageException("the batch holds no votes");
+        }
+        for (Vote vote : votes) {
+            if (vote == null) {
+                throw new UnreadableMessageException("the batch holds a null vote");
+            }
+            String problem = vote.shapeProblem();
+            if (problem != null) {
+                throw new UnreadableMessageException("malformed vote " + vote.voteId() + ": " + problem);
+            }
+        }
+        return votes;
+    }
+
+    private String sniff(byte[] body) throws IOException {
+        JsonNode tree = mapper.readTree(body);
+        return tree != null && tree.has("votes") ? TYPE_BATCH : TYPE_VOTE;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.voting.worker;
+
+import dev.voting.shared.config.Config;
+import dev.voting.shared.config.ConfigException;
+import dev.voting.shared.lifecycle.StartupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code make run-worker}: starts a worker and stops it cleanly on SIGTERM. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Config config = Config.fromEnvironment();
+            log.info("{}", config.describe());
+            WorkerApplication worker = WorkerApplication.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "shutdown"));
+            log.info("worker consuming {} with {} lanes; metrics on http://0.0.0.0:{}/metrics",
+                    config.rabbit().queue(), config.worker().lanes(), worker.metricsPort());
+        } catch (ConfigException | StartupException e) {
+            log.error("{}", e.getMessage());
+            System.exit(1);
+        }
+    }
+}

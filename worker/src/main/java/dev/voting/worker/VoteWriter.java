@@ -1,0 +1,236 @@
+package dev.voting.worker;
+
+import dev.voting.shared.vote.Vote;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Writes a batch of votes in ONE transaction: the valid ones inserted with {@code ON CONFLICT DO
+ * NOTHING}, the counts raised by exactly what was inserted (G3), the others recorded with their
+ * reason. Validation is part of the insert, against the poll rows as they are at commit time: the
+ * candidate belongs to the poll and the poll was open at {@code acceptedAt} (G8).
+ *
+ * <p>Deadlock freedom: rows are inserted in (poll, voter) order and count rows locked in candidate
+ * order, and a transaction takes count locks only after all its inserts, so that two workers never
+ * wait on each other in a cycle.
+ */
+final class VoteWriter {
+    /** Earliest accepted first, so that of two votes by one voter in one batch the first one counts. */
+    static final Comparator<Vote> WRITE_ORDER = Comparator.comparingLong(Vote::pollId)
+            .thenComparing(Vote::voterId)
+            .thenComparing(Vote::acceptedAt)
+            .thenComparing(Vote::voteId);
+
+    private static final String INSERT_VALID = """
+            WITH input AS (
+                SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[], ?::text[])
+                    WITH ORDINALITY AS t(id, poll_id, candidate_id, voter_id, accepted_at, client_ip, position)
+            )
+            INSERT INTO votes (id, poll_id, candidate_id, voter_id, accepted_at, client_ip)
+            SELECT i.id, i.poll_id, i.candidate_id, i.voter_id, i.accepted_at, i.client_ip
+              FROM input i
+              JOIN candidates c ON c.id = i.candidate_id AND c.poll_id = i.poll_id
+              JOIN polls p ON p.id = i.poll_id
+             WHERE i.accepted_at < coalesce(p.closed_at, 'infinity')
+               AND i.accepted_at < coalesce(p.closes_at, 'infinity')
+             ORDER BY i.position
+            ON CONFLICT DO NOTHING
+            RETURNING id""";
+
+    // The votes not inserted: a redelivery of a counted vote (reason null), or a rejection.
+    private static final String RECORD_REJECTED = """
+            WITH input AS (
+                SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[])
+                    AS t(id, poll_id, candidate_id, voter_id, accepted_at)
+            ), judged AS (
+                SELECT i.*, CASE
+                         WHEN EXISTS (SELECT 1 FROM votes v WHERE v.id = i.id) THEN NULL
+                         WHEN p.id IS NULL THEN 'unknown_poll'
+                         WHEN c.id IS NULL THEN 'unknown_candidate'
+                         WHEN i.accepted_at >= least(coalesce(p.closed_at, 'infinity'), coalesce(p.closes_at, 'infinity'))
+                              THEN 'poll_closed'
+                         ELSE 'already_voted'
+                       END AS reason
+                  FROM input i
+                  LEFT JOIN polls p ON p.id = i.poll_id
+                  LEFT JOIN candidates c ON c.id = i.candidate_id AND c.poll_id = i.poll_id
+            )
+            INSERT INTO rejected_votes (vote_id, poll_id, candidate_id, voter_id, reason, accepted_at)
+            SELECT id, poll_id, candidate_id, voter_id, reason, accepted_at FROM judged WHERE reason IS NOT NULL
+            ON CONFLICT (vote_id) DO NOTHING
+            RETURNING reason""";
+
+    private static final String LOCK_COUNTS =
+            "SELECT candidate_id FROM candidate_counts WHERE candidate_id = ANY(?) ORDER BY candidate_id FOR UPDATE";
+
+    private static final String RAISE_COUNTS = """
+            UPDATE candidate_counts c SET votes = c.votes + d.n
+              FROM unnest(?::bigint[], ?::bigint[]) AS d(candidate_id, n)
+             WHERE c.candidate_id = d.candidate_id""";
+
+    private static final String RECORD_VOTERS =
+            "INSERT INTO users (id) SELECT id FROM unnest(?::text[]) WITH ORDINALITY AS t(id, position) ORDER BY position ON CONFLICT DO NOTHING";
+
+    private static final String READ_COUNTS =
+            "SELECT poll_id, candidate_id, votes FROM candidate_counts WHERE poll_id = ANY(?)";
+
+    private final DataSource dataSource;
+
+    VoteWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    BatchResult write(List<Vote> batch) throws SQLException {
+        List<Vote> votes = uniqueInWriteOrder(batch);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                BatchResult result = write(connection, votes);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private BatchResult write(Connection connection, List<Vote> votes) throws SQLException {
+        Set<UUID> inserted = insertValid(connection, votes);
+        List<Vote> counted = new ArrayList<>(inserted.size());
+        List<Vote> notInserted = new ArrayList<>();
+        for (Vote vote : votes) {
+            (inserted.contains(vote.voteId()) ? counted : notInserted).add(vote);
+        }
+        Map<String, Integer> rejected = notInserted.isEmpty() ? Map.of() : recordRejected(connection, notInserted);
+        int duplicates = notInserted.size() - rejected.values().stream().mapToInt(Integer::intValue).sum();
+        if (!counted.isEmpty()) {
+            raiseCounts(connection, counted);
+            recordVoters(connection, counted);
+        }
+        Set<Long> polls = new TreeSet<>();
+        votes.forEach(v -> polls.add(v.pollId()));
+        return new BatchResult(counted, rejected, duplicates, readCounts(connection, polls));
+    }
+
+    private static Set<UUID> insertValid(Connection connection, List<Vote> votes) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_VALID)) {
+            int n = votes.size();
+            Object[] ids = new Object[n], polls = new Object[n], candidates = new Object[n], voters = new Object[n],
+                    acceptedAt = new Object[n], ips = new Object[n];
+            for (int i = 0; i < n; i++) {
+                Vote vote = votes.get(i);
+                ids[i] = vote.voteId();
+                polls[i] = vote.pollId();
+                candidates[i] = vote.candidateId();
+                voters[i] = vote.voterId();
+                acceptedAt[i] = Timestamp.from(vote.acceptedAt());
+                ips[i] = vote.clientIp();
+            }
+            insert.setArray(1, connection.createArrayOf("uuid", ids));
+            insert.setArray(2, connection.createArrayOf("bigint", polls));
+            insert.setArray(3, connection.createArrayOf("bigint", candidates));
+            insert.setArray(4, connection.createArrayOf("text", voters));
+            insert.setArray(5, connection.createArrayOf("timestamptz", acceptedAt));
+            insert.setArray(6, connection.createArrayOf("text", ips));
+            Set<UUID> inserted = new HashSet<>(n * 2);
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return inserted;
+        }
+    }
+
+    private static Map<String, Integer> recordRejected(Connection connection, List<Vote> votes) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(RECORD_REJECTED)) {
+            int n = votes.size();
+            Object[] ids = new Object[n], polls = new Object[n], candidates = new Object[n], voters = new Object[n],
+                    acceptedAt = new Object[n];
+            for (int i = 0; i < n; i++) {
+                Vote vote = votes.get(i);
+                ids[i] = vote.voteId();
+                polls[i] = vote.pollId();
+                candidates[i] = vote.candidateId();
+                voters[i] = vote.voterId();
+                acceptedAt[i] = Timestamp.from(vote.acceptedAt());
+            }
+            insert.setArray(1, connection.createArrayOf("uuid", ids));
+            insert.setArray(2, connection.createArrayOf("bigint", polls));
+            insert.setArray(3, connection.createArrayOf("bigint", candidates));
+            insert.setArray(4, connection.createArrayOf("text", voters));
+            insert.setArray(5, connection.createArrayOf("timestamptz", acceptedAt));
+            Map<String, Integer> byReason = new TreeMap<>();
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    byReason.merge(rs.getString(1), 1, Integer::sum);
+                }
+            }
+            return byReason;
+        }
+    }
+
+    private static void raiseCounts(Connection connection, List<Vote> counted) throws SQLException {
+        Map<Long, Long> perCandidate = new TreeMap<>();
+        counted.forEach(v -> perCandidate.merge(v.candidateId(), 1L, Long::sum));
+        Array candidates = connection.createArrayOf("bigint", perCandidate.keySet().toArray());
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_COUNTS)) {
+            lock.setArray(1, candidates);
+            lock.executeQuery().close();
+        }
+        try (PreparedStatement raise = connection.prepareStatement(RAISE_COUNTS)) {
+            raise.setArray(1, candidates);
+            raise.setArray(2, connection.createArrayOf("bigint", perCandidate.values().toArray()));
+            raise.executeUpdate();
+        }
+    }
+
+    private static void recordVoters(Connection connection, List<Vote> counted) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(RECORD_VOTERS)) {
+            insert.setArray(1, connection.createArrayOf("text", counted.stream().map(Vote::voterId).distinct().sorted().toArray()));
+            insert.executeUpdate();
+        }
+    }
+
+    private static Map<Long, Map<Long, Long>> readCounts(Connection connection, Set<Long> polls) throws SQLException {
+        Map<Long, Map<Long, Long>> counts = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(READ_COUNTS)) {
+            select.setArray(1, connection.createArrayOf("bigint", polls.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    counts.computeIfAbsent(rs.getLong(1), poll -> new HashMap<>()).put(rs.getLong(2), rs.getLong(3));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** The same vote delivered twice in one batch (a redelivery racing its original) is written once. */
+    private static List<Vote> uniqueInWriteOrder(List<Vote> batch) {
+        Map<UUID, Vote> unique = new HashMap<>(batch.size() * 2);
+        batch.forEach(v -> unique.putIfAbsent(v.voteId(), v));
+        List<Vote> ordered = new ArrayList<>(unique.values());
+        ordered.sort(WRITE_ORDER);
+        return ordered;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.voting.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.voting.shared.amqp.Amqp;
+import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.amqp.VoteQueue;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.db.Postgres;
+import dev.voting.shared.health.OpsServer;
+import dev.voting.shared.health.Readiness;
+import dev.voting.shared.json.Json;
+import dev.voting.shared.lifecycle.Dependency;
+import dev.voting.shared.lifecycle.Shutdown;
+import dev.voting.shared.lifecycle.StartupException;
+import dev.voting.shared.metrics.Metrics;
+import dev.voting.shared.redis.RedisClients;
+import dev.voting.shared.redis.RedisKeys;
+import dev.voting.shared.vote.VoteCodec;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import redis.clients.jedis.RedisClient;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker process, wired with {@code new}: {@code WORKER_LANES} consuming channels, each with
+ * its own batch and database connection, sharing one AMQP connection, pool and Redis client.
+ * Any number of workers may run at once; the database keeps them from counting a vote twice.
+ */
+public final class WorkerApplication implements AutoCloseable {
+    private final Shutdown shutdown = new Shutdown();
+    private final List<ConsumerLane> lanes = new ArrayList<>();
+    private final ConnectionHolder rabbit;
+    private final OpsServer ops;
+
+    private WorkerApplication(Config config, CommitObserver observer) {
+        try {
+            PrometheusMeterRegistry registry = Metrics.newRegistry("voting-worker");
+            ObjectMapper mapper = Json.newMapper();
+            Config.Worker worker = config.worker();
+            HikariDataSource database = shutdown.register("postgresql",
+                    Postgres.pool(withPoolSize(config.database(), worker.lanes() + 1), "worker", registry));
+            RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+            Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
+            rabbit = shutdown.register("rabbitmq", new ConnectionHolder(amqp, "voting-worker", amqp.connectAtStartup("voting-worker")));
+            declareQueue(config, amqp);
+
+            WorkerMetrics metrics = new WorkerMetrics(registry);
+            VoteWriter writer = new VoteWriter(database);
+            LiveCounts liveCounts = new LiveCounts(redis, new RedisKeys(config.redis().keyPrefix()), config.votes().markerTtl());
+            VoteCodec codec = new VoteCodec(mapper);
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < worker.lanes(); i++) {
+                ConsumerLane lane = new ConsumerLane(i, rabbit, config.rabbit().queue(), worker.prefetch(), worker.batchSize(),
+                        worker.batchMaxWait(), codec, writer, liveCounts, observer, metrics);
+                lanes.add(lane);
+                threads.add(Thread.ofVirtual().name("lane-" + i).start(lane));
+            }
+            // Closed before the clients they use: stop consuming, finish and ack the batches in hand.
+            shutdown.register("lanes", () -> {
+                lanes.forEach(ConsumerLane::stop);
+                for (Thread thread : threads) {
+                    thread.join(Duration.ofSeconds(10));
+                }
+            }, Duration.ofSeconds(12));
+
+            Readiness readiness = new Readiness(Map.of(
+                    Dependency.POSTGRESQL, () -> isValid(database),
+                    Dependency.REDIS, () -> "PONG".equals(redis.ping()),
+                    Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
+            ops = shutdown.register("ops-server", new OpsServer(worker.metricsPort(), registry, readiness, mapper));
+        } catch (IOException e) {
+            shutdown.close();
+            throw new StartupException("cannot open the metrics port " + config.worker().metricsPort() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            shutdown.close();
+            throw e;
+        }
+    }
+
+    public static WorkerApplication start(Config config) {
+        return new WorkerApplication(config, CommitObserver.NONE);
+    }
+
+    /** A worker whose {@code observer} hears of every commit before Redis and the acks (fault tests). */
+    public static WorkerApplication start(Config config, CommitObserver observer) {
+        return new WorkerApplication(config, observer);
+    }
+
+    public int metricsPort() {
+        return ops.port();
+    }
+
+    /** Drops the broker connection as a crash would: unacked messages go back to the queue. */
+    public void abortBrokerConnection() {
+        rabbit.abort();
+    }
+
+    @Override
+    public void close() {
+        shutdown.close();
+    }
+
+    private static Config.Database withPoolSize(Config.Database database, int size) {
+        return new Config.Database(database.url(), database.schema(), Math.max(size, 2));
+    }
+
+    private static boolean isValid(HikariDataSource database) throws Exception {
+        try (Connection connection = database.getConnection()) {
+            return connection.isValid(1);
+        }
+    }
+
+    private void declareQueue(Config config, Amqp amqp) {
+        try (Channel channel = rabbit.openChannel()) {
+            VoteQueue.declare(channel, config.rabbit());
+        } catch (Exception e) {
+            throw new StartupException("cannot declare the queue " + config.rabbit().queue() + " on RabbitMQ at "
+                    + amqp.where() + ": " + e.getMessage(), e);
+        }
+    }
+}
