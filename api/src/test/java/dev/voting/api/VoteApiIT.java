@@ -1,0 +1,128 @@
+package dev.voting.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.voting.testkit.ApiClient;
+import dev.voting.testkit.Isolated;
+import dev.voting.testkit.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The API alone against the real services: no worker runs, so accepted votes wait in the queue. */
+class VoteApiIT {
+    private static Isolated env;
+    private static ApiApplication api;
+    private static ApiClient client;
+
+    @BeforeAll
+    static void start() {
+        env = Isolated.create();
+        api = ApiApplication.start(env.config(), Clock.systemUTC());
+        client = new ApiClient(api.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        api.close();
+        env.close();
+    }
+
+    @Test
+    void acceptedVoteIsQueuedAndRepeatIsAnsweredWithTheOriginal() {
+        JsonNode poll = client.createPoll("Lunch", "Pizza", "Sushi");
+        long pollId = poll.path("id").asLong();
+        long sushi = poll.path("candidates").get(1).path("id").asLong();
+        long queuedBefore = env.messagesReady(env.queue());
+
+        ApiClient.Reply accepted = client.vote(pollId, "alice", sushi);
+        assertEquals(202, accepted.status(), accepted.body());
+        String voteId = accepted.json().path("voteId").asText();
+        assertEquals("received", accepted.json().path("status").asText());
+        assertEquals(queuedBefore + 1, env.messagesReady(env.queue()));
+
+        ApiClient.Reply repeat = client.vote(pollId, "alice", poll.path("candidates").get(0).path("id").asLong());
+        assertEquals(409, repeat.status());
+        assertEquals("already_voted", repeat.type());
+        assertEquals(voteId, repeat.json().path("voteId").asText());
+        assertEquals(sushi, repeat.json().path("candidateId").asLong());
+        assertEquals(queuedBefore + 1, env.messagesReady(env.queue()), "a refused repeat publishes nothing");
+    }
+
+    @Test
+    void pendingVoteIsVisibleToItsVoterOnly() {
+        JsonNode poll = client.createPoll("Colour", "Red", "Blue");
+        long pollId = poll.path("id").asLong();
+        String voteId = client.vote(pollId, "bob", poll.path("candidates").get(0).path("id").asLong()).json().path("voteId").asText();
+
+        ApiClient.Reply own = client.get("/api/v1/votes/" + voteId, Tokens.voter("bob"));
+        assertEquals(200, own.status(), own.body());
+        assertEquals("received", own.json().path("status").asText());
+        assertEquals(pollId, own.json().path("pollId").asLong());
+        assertEquals(200, client.get("/api/v1/votes/" + voteId, Tokens.admin()).status());
+        assertEquals(404, client.get("/api/v1/votes/" + voteId, Tokens.voter("mallory")).status());
+        assertEquals(404, client.get("/api/v1/votes/" + UUID.randomUUID(), Tokens.voter("bob")).status());
+    }
+
+    @Test
+    void votesAreRefusedWithPreciseProblems() {
+        JsonNode poll = client.createPoll("Season", "Summer", "Winter");
+        long pollId = poll.path("id").asLong();
+        long queuedBefore = env.messagesReady(env.queue());
+
+        ApiClient.Reply unknownCandidate = client.vote(pollId, "carol", 999_999);
+        assertEquals(422, unknownCandidate.status());
+        assertEquals("unknown_candidate", unknownCandidate.type());
+        assertEquals("application/problem+json", unknownCandidate.header("Content-Type"));
+
+        assertEquals(404, client.vote(999_999, "carol", 1).status());
+        assertEquals(401, client.post("/api/v1/polls/" + pollId + "/votes", null, "{\"candidateId\":1}").status());
+        assertEquals(400, client.post("/api/v1/polls/" + pollId + "/votes", Tokens.voter("carol"), "{\"candidateId\":").status());
+        assertEquals(queuedBefore, env.messagesReady(env.queue()), "refusals publish nothing");
+    }
+
+    @Test
+    void closedPollRefusesVotes() {
+        JsonNode poll = client.createPoll("Closing", "Yes", "No");
+        long pollId = poll.path("id").asLong();
+        assertEquals(403, client.post("/api/v1/polls/" + pollId + "/close", Tokens.voter("dave"), "").status());
+        ApiClient.Reply closed = client.post("/api/v1/polls/" + pollId + "/close", Tokens.admin(), "");
+        assertEquals(200, closed.status(), closed.body());
+        assertEquals("closed", closed.json().path("status").asText());
+
+        ApiClient.Reply vote = client.vote(pollId, "dave", poll.path("candidates").get(0).path("id").asLong());
+        assertEquals(409, vote.status());
+        assertEquals("poll_closed", vote.type());
+    }
+
+    @Test
+    void resultsComeFromPostgresWhenRedisHasNoneAndRepairRedis() {
+        JsonNode poll = client.createPoll("Empty", "A", "B");
+        long pollId = poll.path("id").asLong();
+        ApiClient.Reply results = client.get("/api/v1/polls/" + pollId + "/results");
+        assertEquals(200, results.status());
+        assertEquals(0, results.json().path("totalVotes").asLong());
+        assertEquals(2, results.json().path("results").size());
+        assertNotNull(results.json().path("asOf").asText(null));
+        assertEquals(2, env.redis().hlen(env.config().redis().keyPrefix() + "counts:" + pollId), "Redis repaired from PostgreSQL");
+    }
+
+    @Test
+    void healthAndReadinessAnswer() {
+        assertEquals(200, client.get("/healthz").status());
+        ApiClient.Reply ready = client.get("/readyz");
+        assertEquals(200, ready.status(), ready.body());
+        ApiClient.Reply metrics = client.get("/metrics");
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics exported");
+        assertNotEquals(-1, metrics.body().indexOf("votes_accepted_total"));
+    }
+}
