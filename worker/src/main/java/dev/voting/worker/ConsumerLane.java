@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -47,14 +46,13 @@ final class ConsumerLane implements Runnable {
     private final ConnectionHolder connection;
     private final String queue;
     private final int prefetch;
-    private final int batchSize;
-    private final Duration batchMaxWait;
     private final VoteCodec codec;
     private final VoteWriter writer;
     private final LiveCounts liveCounts;
     private final CommitObserver observer;
     private final WorkerMetrics metrics;
     private final BlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
+    private final BatchCollector<Inbound> collector;
     private volatile boolean stopping;
     private volatile Channel channel;
     private volatile String consumerTag;
@@ -65,13 +63,12 @@ final class ConsumerLane implements Runnable {
         this.connection = connection;
         this.queue = queue;
         this.prefetch = prefetch;
-        this.batchSize = batchSize;
-        this.batchMaxWait = batchMaxWait;
         this.codec = codec;
         this.writer = writer;
         this.liveCounts = liveCounts;
         this.observer = observer;
         this.metrics = metrics;
+        this.collector = new BatchCollector<>(inbox, ConsumerLane::voteCount, batchSize, batchMaxWait, Duration.ofMillis(200));
     }
 
     @Override
@@ -139,30 +136,14 @@ final class ConsumerLane implements Runnable {
         }
     }
 
-    /** Waits for a first delivery, then gathers more until the batch is full or its time is up. */
     private List<Inbound> collect() {
-        List<Inbound> batch = new ArrayList<>();
         try {
-            Inbound first = inbox.poll(200, TimeUnit.MILLISECONDS);
-            if (first == null) {
-                return batch;
-            }
-            batch.add(first);
-            int votes = voteCount(first);
-            long deadline = System.nanoTime() + batchMaxWait.toNanos();
-            while (votes < batchSize) {
-                Inbound next = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (next == null) {
-                    break;
-                }
-                batch.add(next);
-                votes += voteCount(next);
-            }
+            return collector.next();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
+            return List.of();
         }
-        return batch;
     }
 
     private void process(List<Inbound> batch) {
