@@ -1,0 +1,100 @@
+package dev.voting.shared.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+    private static final String SECRET = "a-secret-of-more-than-32-bytes-000000";
+
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of("JWT_SECRET_KEY", SECRET));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void defaultsDescribeTheLocalServices() {
+        Config config = Config.from(env());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/test", config.database().url().jdbcUrl());
+        assertEquals("postgres", config.database().url().user());
+        assertEquals("votes", config.rabbit().queue());
+        assertEquals("votes.dlq", config.rabbit().deadLetterQueue());
+        assertEquals(8000, config.http().port());
+        assertEquals(Duration.ofSeconds(2), config.votes().resultsCacheTtl());
+        assertEquals("HS256", config.jwt().algorithm());
+        assertEquals("text", config.logFormat());
+    }
+
+    @Test
+    void libpqUrlBecomesJdbcWithDecodedCredentials() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://vote%40r:p%3Ass@db.internal:6543/polls?sslmode=require");
+        assertEquals("jdbc:postgresql://db.internal:6543/polls?sslmode=require", url.jdbcUrl());
+        assertEquals("vote@r", url.user());
+        assertEquals("p:ss", url.password());
+        assertFalse(url.toString().contains("p:ss"), "the password never reaches logs");
+    }
+
+    @Test
+    void jdbcUrlIsTakenAsItIs() {
+        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://localhost/test?user=x");
+        assertEquals("jdbc:postgresql://localhost/test?user=x", url.jdbcUrl());
+        assertNull(url.user());
+    }
+
+    @Test
+    void everyBadVariableIsNamedAtOnce() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env(
+                "API_PORT", "eighty",
+                "WORKER_BATCH_SIZE", "0",
+                "LOG_FORMAT", "xml",
+                "DATABASE_URL", "mysql://x/y")));
+        assertEquals(4, error.problems().size(), error.getMessage());
+        assertTrue(error.getMessage().contains("API_PORT=eighty: must be a whole number"), error.getMessage());
+        assertTrue(error.getMessage().contains("WORKER_BATCH_SIZE=0: must be between 1 and 50000"), error.getMessage());
+        assertTrue(error.getMessage().contains("LOG_FORMAT=xml"), error.getMessage());
+        assertTrue(error.getMessage().contains("DATABASE_URL"), error.getMessage());
+    }
+
+    @Test
+    void shortHmacSecretRefusesToStart() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("JWT_SECRET_KEY", "too-short")));
+        assertTrue(error.getMessage().contains("JWT_SECRET_KEY: HS256 needs a secret of at least 32 bytes (it has 9)"), error.getMessage());
+        assertThrows(ConfigException.class, () -> Config.from(Map.of()), "no secret at all");
+    }
+
+    @Test
+    void asymmetricAlgorithmsNeedAPublicKey() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("JWT_ALGORITHM", "RS256")));
+        assertTrue(error.getMessage().contains("JWT_PUBLIC_KEY"), error.getMessage());
+        assertThrows(ConfigException.class, () -> Config.from(env("JWT_ALGORITHM", "none")));
+    }
+
+    @Test
+    void secretsAreMaskedInTheDescription() {
+        Config config = Config.from(env("RABBITMQ_URL", "amqp://user:hunter2@rabbit:5672/",
+                "DATABASE_URL", "postgresql://app:dbpass@db/test"));
+        String described = config.describe() + config;
+        assertFalse(described.contains(SECRET), described);
+        assertFalse(described.contains("hunter2"), described);
+        assertFalse(described.contains("dbpass"), described);
+        assertTrue(described.contains("amqp://user:***@rabbit:5672/"), described);
+    }
+
+    @Test
+    void badSchemeIsRefusedWithoutEchoingThePassword() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("REDIS_URL", "http://u:topsecret@host:6379")));
+        assertTrue(error.getMessage().contains("REDIS_URL"), error.getMessage());
+        assertFalse(error.getMessage().contains("topsecret"), error.getMessage());
+    }
+}
