@@ -1,0 +1,120 @@
+package dev.voting.api.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import dev.voting.api.http.ProblemException;
+import dev.voting.shared.config.Config;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AuthenticatorTest {
+    private static final String SECRET = "unit-test-secret-of-enough-length-0123";
+    private static final Config.Jwt HS256 = new Config.Jwt("HS256", SECRET, "", "", "", 5);
+    private final Authenticator authenticator = new Authenticator(HS256);
+
+    private static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    private static com.auth0.jwt.JWTCreator.Builder valid(String subject) {
+        return JWT.create().withSubject(subject).withExpiresAt(Instant.now().plusSeconds(60));
+    }
+
+    private static String refusal(Authenticator authenticator, String header) {
+        ProblemException e = assertThrows(ProblemException.class, () -> authenticator.verify(header));
+        assertEquals(401, e.problem().status());
+        assertEquals("invalid_token", e.problem().type());
+        assertFalse(e.problem().detail().contains(SECRET));
+        return e.problem().detail();
+    }
+
+    @Test
+    void validTokenNamesTheVoterAndRoles() {
+        Principal principal = authenticator.verify(bearer(valid("alice").withClaim("roles", List.of("admin", "voter"))
+                .sign(Algorithm.HMAC256(SECRET))));
+        assertEquals("alice", principal.subject());
+        assertEquals(Set.of("admin", "voter"), principal.roles());
+        assertTrue(principal.isAdmin());
+        assertFalse(authenticator.verify(bearer(valid("bob").sign(Algorithm.HMAC256(SECRET)))).isAdmin());
+    }
+
+    @Test
+    void expiredTokenIsRefusedBeyondTheLeeway() {
+        String expired = JWT.create().withSubject("alice").withExpiresAt(Instant.now().minusSeconds(30)).sign(Algorithm.HMAC256(SECRET));
+        assertEquals("the token has expired", refusal(authenticator, bearer(expired)));
+        String withinLeeway = JWT.create().withSubject("alice").withExpiresAt(Instant.now().minusSeconds(2)).sign(Algorithm.HMAC256(SECRET));
+        assertEquals("alice", authenticator.verify(bearer(withinLeeway)).subject());
+    }
+
+    @Test
+    void tokenWithoutExpiryIsRefused() {
+        String eternal = JWT.create().withSubject("alice").sign(Algorithm.HMAC256(SECRET));
+        assertEquals("the token has no 'exp' claim", refusal(authenticator, bearer(eternal)));
+    }
+
+    @Test
+    void tokenWithoutSignatureIsRefused() {
+        String unsigned = valid("alice").sign(Algorithm.none());
+        assertEquals("the token's algorithm is not the one this server accepts", refusal(authenticator, bearer(unsigned)));
+    }
+
+    @Test
+    void tokenSignedWithAnotherSecretIsRefused() {
+        String forged = valid("alice").sign(Algorithm.HMAC256("another-secret-of-enough-length-xxxxx"));
+        assertEquals("the token's signature is invalid", refusal(authenticator, bearer(forged)));
+    }
+
+    @Test
+    void hmacTokenSignedWithThePublicKeyIsRefusedByAnRsaServer() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        Authenticator rsa = new Authenticator(new Config.Jwt("RS256", "", pem, "", "", 5));
+        String genuine = valid("alice").sign(Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate()));
+        assertEquals("alice", rsa.verify(bearer(genuine)).subject());
+        // Key confusion: the attacker knows the public key and signs with it as an HMAC secret.
+        String confused = valid("mallory").sign(Algorithm.HMAC256(pem.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("the token's algorithm is not the one this server accepts", refusal(rsa, bearer(confused)));
+    }
+
+    @Test
+    void issuerAndAudienceAreCheckedWhenConfigured() {
+        Authenticator strict = new Authenticator(new Config.Jwt("HS256", SECRET, "", "https://issuer", "voting", 5));
+        Algorithm hmac = Algorithm.HMAC256(SECRET);
+        assertEquals("alice", strict.verify(bearer(valid("alice").withIssuer("https://issuer").withAudience("voting").sign(hmac))).subject());
+        assertEquals("the token's 'iss' claim is not accepted here",
+                refusal(strict, bearer(valid("alice").withIssuer("https://evil").withAudience("voting").sign(hmac))));
+        assertEquals("the token's 'aud' claim is not accepted here",
+                refusal(strict, bearer(valid("alice").withIssuer("https://issuer").withAudience("other").sign(hmac))));
+        assertEquals("the token has no 'iss' claim", refusal(strict, bearer(valid("alice").withAudience("voting").sign(hmac))));
+    }
+
+    @Test
+    void malformedHeadersAndSubjectsAreRefused() {
+        Algorithm hmac = Algorithm.HMAC256(SECRET);
+        assertEquals("the Authorization header must use the Bearer scheme", refusal(authenticator, "Basic YWxpY2U6cHc="));
+        assertEquals("the bearer token is empty or too long", refusal(authenticator, "Bearer "));
+        assertEquals("the token is not a well-formed JWT", refusal(authenticator, "Bearer not.a.jwt"));
+        assertTrue(refusal(authenticator, bearer(valid("x".repeat(129)).sign(hmac))).startsWith("the token's subject"));
+        assertEquals("the token's 'roles' claim must be an array of strings",
+                refusal(authenticator, bearer(valid("alice").withClaim("roles", "admin").sign(hmac))));
+        assertEquals("the token has no 'sub' claim",
+                refusal(authenticator, bearer(JWT.create().withExpiresAt(Instant.now().plusSeconds(60)).sign(hmac))));
+    }
+}
