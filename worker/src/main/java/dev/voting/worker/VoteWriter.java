@@ -226,7 +226,7 @@ final class VoteWriter {
     }
 
     /** The same vote delivered twice in one batch (a redelivery racing its original) is written once. */
-    private static List<Vote> uniqueInWriteOrder(List<Vote> batch) {
+    static List<Vote> uniqueInWriteOrder(List<Vote> batch) {
         Map<UUID, Vote> unique = new HashMap<>(batch.size() * 2);
         batch.forEach(v -> unique.putIfAbsent(v.voteId(), v));
         List<Vote> ordered = new ArrayList<>(unique.values());
