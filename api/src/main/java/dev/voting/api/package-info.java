@@ -1,0 +1,20 @@
+/**
+ * The HTTP API: checks the token and the request, answers 202 only after RabbitMQ confirmed the vote.
+ *
+ * <ul>
+ *   <li>{@link dev.voting.api.ApiApplication} wires everything with {@code new} and lists every route.</li>
+ *   <li>{@code http}: the {@link dev.voting.api.http.Router} (routing, access, the one place that turns
+ *       exceptions into {@code application/problem+json} and writes responses), server limits, metrics.</li>
+ *   <li>{@code auth}: token verification in memory, with the algorithm pinned by configuration.</li>
+ *   <li>{@code poll}: polls in PostgreSQL and the in-process {@link dev.voting.api.poll.PollCatalog}.</li>
+ *   <li>{@code vote}: the vote path — {@link dev.voting.api.vote.VoteAdmissions} (one Redis round trip:
+ *       rate limits and the voter's claim), {@link dev.voting.api.vote.VotePublisher} (group commit under
+ *       publisher confirms), and vote lookup.</li>
+ *   <li>{@code results}: live results from Redis with a TTL, PostgreSQL as the fallback that repairs Redis.</li>
+ * </ul>
+ *
+ * <p>Handlers call services, never each other; only {@code vote} publishes. Invariants: a 202 means the
+ * broker confirmed the persistent message (G1); a 503 gives the voter's claim back (G5); nothing in
+ * this module writes votes or counts to PostgreSQL — only the worker does.
+ */
+package dev.voting.api;

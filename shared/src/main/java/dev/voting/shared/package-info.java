@@ -1,0 +1,19 @@
+/**
+ * What the API and the worker share, and nothing either owns alone.
+ *
+ * <ul>
+ *   <li>{@code config}: the one {@link dev.voting.shared.config.Config} record, parsed and validated from the
+ *       environment once at start-up; a bad value stops the process naming the variable.</li>
+ *   <li>{@code vote}: the vote message ({@link dev.voting.shared.vote.Vote}) and its wire format
+ *       ({@link dev.voting.shared.vote.VoteCodec}): one vote or a batch per AMQP message.</li>
+ *   <li>{@code db}, {@code redis}, {@code amqp}: factories for the clients each process creates once and
+ *       shares; {@link dev.voting.shared.amqp.VoteQueue} is the single declaration of the queue topology;
+ *       {@link dev.voting.shared.redis.CountsCache} the single way counts reach Redis (set-if-larger).</li>
+ *   <li>{@code lifecycle}, {@code health}, {@code metrics}, {@code json}: start-up failures that name the
+ *       dependency, LIFO shutdown, readiness, the Prometheus registry, the strict JSON mapper.</li>
+ * </ul>
+ *
+ * <p>Depends on no other module of the project. Invariants kept here: Redis counts only ever grow
+ * towards PostgreSQL's; the queue is declared with the same arguments by every process.
+ */
+package dev.voting.shared;

@@ -1,0 +1,16 @@
+/**
+ * The worker: consumes votes, writes them to PostgreSQL in batches, keeps live counts in Redis.
+ *
+ * <p>{@link dev.voting.worker.WorkerApplication} runs {@code WORKER_LANES}
+ * {@link dev.voting.worker.ConsumerLane}s; each owns one channel, decodes every delivery on a virtual
+ * thread of its own, gathers batches ({@link dev.voting.worker.BatchCollector}), writes each in one
+ * transaction ({@link dev.voting.worker.VoteWriter}), brings Redis level
+ * ({@link dev.voting.worker.LiveCounts}) and only then acks.
+ *
+ * <p>Invariants: a message is acked only after its votes are committed and Redis written (G1, G4);
+ * the unique key on (poll, voter) and {@code ON CONFLICT DO NOTHING} make every redelivery harmless
+ * (G2); counts change in the same transaction as the rows they count (G3); an unreadable message is
+ * dead-lettered, a readable but invalid vote is recorded as failed with its reason (G6); while a
+ * dependency is down, messages are held and retried, never dead-lettered for it.
+ */
+package dev.voting.worker;
