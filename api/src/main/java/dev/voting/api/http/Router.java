@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,13 +28,45 @@ public final class Router implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
 
+    /** A route with its template split once, so that matching a request allocates nothing it keeps. */
+    private record Compiled(Route route, String[] segments) {
+        Compiled(Route route) {
+            this(route, route.template().substring(1).split("/", -1));
+        }
+
+        /** The path parameters when the path fits this template, else null. */
+        Map<String, String> match(String[] path) {
+            if (segments.length != path.length) {
+                return null;
+            }
+            Map<String, String> params = Map.of();
+            for (int i = 0; i < path.length; i++) {
+                String expected = segments[i];
+                if (expected.startsWith("{")) {
+                    if (path[i].isEmpty()) {
+                        return null;
+                    }
+                    if (params.isEmpty()) {
+                        params = new HashMap<>(4);
+                    }
+                    params.put(expected.substring(1, expected.length() - 1), path[i]);
+                } else if (!expected.equals(path[i])) {
+                    return null;
+                }
+            }
+            return params;
+        }
+    }
+
     private final List<Route> routes;
+    private final List<Compiled> compiled;
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
     private final int maxBodyBytes;
 
     public Router(List<Route> routes, Authenticator authenticator, ObjectMapper mapper, int maxBodyBytes) {
         this.routes = List.copyOf(routes);
+        this.compiled = routes.stream().map(Compiled::new).toList();
         this.authenticator = authenticator;
         this.mapper = mapper;
         this.maxBodyBytes = maxBodyBytes;
@@ -73,11 +106,12 @@ public final class Router implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
         String allowed = null;
-        for (Route route : routes) {
-            Map<String, String> params = route.match(segments);
+        for (Compiled candidate : compiled) {
+            Map<String, String> params = candidate.match(segments);
             if (params == null) {
                 continue;
             }
+            Route route = candidate.route();
             if (!route.method().equals(exchange.getRequestMethod())) {
                 allowed = allowed == null ? route.method() : allowed + ", " + route.method();
                 continue;
