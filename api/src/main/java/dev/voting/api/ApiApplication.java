@@ -90,7 +90,8 @@ public final class ApiApplication implements AutoCloseable {
         PollRepository polls = new PollRepository(jdbc);
         PollCatalog catalog = new PollCatalog(polls, config.votes().pollCacheTtl(), clock);
         ResultsService results = new ResultsService(redis, new CountsCache(keys), polls, config.votes().resultsCacheTtl(), clock);
-        VoteAdmissions admissions = new VoteAdmissions(redis, keys, config.rateLimits(), config.votes().pendingTtl(), registry);
+        VoteAdmissions admissions = shutdown.register("admissions",
+                new VoteAdmissions(redis, keys, config.rateLimits(), config.votes().pendingTtl(), registry));
         Readiness readiness = new Readiness(Map.of(
                 Dependency.POSTGRESQL, () -> isValid(database),
                 Dependency.REDIS, () -> "PONG".equals(redis.ping()),

@@ -2,6 +2,7 @@ package dev.voting.api.vote;
 
 import dev.voting.shared.config.Config;
 import dev.voting.shared.redis.LuaScript;
+import dev.voting.shared.redis.PipelinedScript;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.redis.VoterMarker;
 import dev.voting.shared.vote.Vote;
@@ -15,14 +16,18 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One Redis round trip per vote: the voter's and the client IP's token buckets, then the voter's
+ * One Redis script per vote, pipelined with those of concurrent votes: the voter's and the client IP's token buckets, then the voter's
  * claim on the poll. The claim (a marker holding the vote id) answers a repeat with 409 at once;
  * it lives for {@code VOTE_PENDING_TTL_SECONDS} until the worker, having counted the vote, writes
  * it for good. A publish that fails releases it, so the voter stays free to vote again (G5).
  */
-public final class VoteAdmissions {
+public final class VoteAdmissions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VoteAdmissions.class);
 
     // KEYS: marker, pending vote, voter bucket, ip bucket.
@@ -65,14 +70,22 @@ public final class VoteAdmissions {
             return 1
             """);
 
+    private static final int MAX_PIPELINE = 256;
+
     private final UnifiedJedis redis;
+    private final PipelinedScript admit;
+    private final Duration timeout;
     private final RedisKeys keys;
     private final Config.RateLimits limits;
     private final String pendingTtlMillis;
     private final Counter unchecked;
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS - 1);
 
     public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, Config.RateLimits limits, Duration pendingTtl, MeterRegistry registry) {
         this.redis = redis;
+        this.admit = new PipelinedScript(redis, ADMIT, MAX_PIPELINE, "vote-admissions");
+        this.timeout = Duration.ofSeconds(2);
         this.keys = keys;
         this.limits = limits;
         this.pendingTtlMillis = Long.toString(pendingTtl.toMillis());
@@ -98,13 +111,17 @@ public final class VoteAdmissions {
                 Integer.toString(limits.ipBurst()));
         List<?> reply;
         try {
-            reply = (List<?>) ADMIT.run(redis, keyList, args);
-        } catch (JedisDataException e) {
-            throw e;
-        } catch (JedisException e) {
-            unchecked.increment();
-            log.warn("Redis unavailable, vote {} admitted unchecked: {}", vote.voteId(), e.toString());
-            return new Admission.Unchecked();
+            reply = (List<?>) admit.call(keyList, args).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof JedisDataException bug) {
+                throw bug;  // the script itself failed: a bug, not an outage
+            }
+            return unchecked(vote, e.getCause());
+        } catch (TimeoutException e) {
+            return unchecked(vote, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unchecked(vote, e);
         }
         String verdict = (String) reply.getFirst();
         return switch (verdict) {
@@ -116,6 +133,16 @@ public final class VoteAdmissions {
         };
     }
 
+    private Admission unchecked(Vote vote, Throwable cause) {
+        unchecked.increment();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last > WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {  // one line per outage, not per vote
+            log.warn("Redis unavailable, votes admitted unchecked (PostgreSQL still dedupes), e.g. {}: {}", vote.voteId(), cause.toString());
+        }
+        return new Admission.Unchecked();
+    }
+
     /** Gives the voter's claim back after a failed publish; best effort, the claim expires anyway. */
     void release(Vote vote) {
         try {
@@ -125,6 +152,11 @@ public final class VoteAdmissions {
         } catch (JedisException e) {
             log.warn("could not release the claim of vote {} (it expires by itself): {}", vote.voteId(), e.toString());
         }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        admit.close();
     }
 
     private static String markerValue(Vote vote) {

@@ -125,7 +125,7 @@ public record Config(
                 env.integer("WORKER_LANES", 2, 1, 64),
                 env.integer("WORKER_PREFETCH", 500, 1, 65_535),
                 env.integer("WORKER_BATCH_SIZE", 1_000, 1, 50_000),
-                Duration.ofMillis(env.integer("WORKER_BATCH_MAX_WAIT_MS", 10, 0, 60_000)));
+                Duration.ofMillis(env.integer("WORKER_BATCH_MAX_WAIT_MS", 25, 0, 60_000)));
 
         var rateLimits = new RateLimits(
                 env.integer("RATE_LIMIT_VOTER_PER_SECOND", 5, 0, 1_000_000),

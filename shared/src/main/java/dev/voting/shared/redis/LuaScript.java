@@ -34,6 +34,15 @@ public final class LuaScript {
         return source;
     }
 
+    public String sha() {
+        return sha;
+    }
+
+    /** Makes Redis know the script again, for callers that pipeline EVALSHA themselves. */
+    public void load(UnifiedJedis redis) {
+        redis.scriptLoad(source);
+    }
+
     private static String sha1(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));

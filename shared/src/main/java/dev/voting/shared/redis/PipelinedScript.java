@@ -1,0 +1,118 @@
+package dev.voting.shared.redis;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one Lua script for many threads, their calls grouped into pipelines: while one pipeline is
+ * on the wire, the calls that arrive wait and go together in the next. Redis then reads and
+ * answers many scripts per system call instead of one, which is most of its cost per call.
+ */
+public final class PipelinedScript implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PipelinedScript.class);
+
+    private record Call(List<String> keys, List<String> args, CompletableFuture<Object> reply) {
+    }
+
+    private final UnifiedJedis redis;
+    private final LuaScript script;
+    private final int maxBatch;
+    private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+    private final Thread flusher;
+    private volatile boolean running = true;
+
+    public PipelinedScript(UnifiedJedis redis, LuaScript script, int maxBatch, String name) {
+        this.redis = redis;
+        this.script = script;
+        this.maxBatch = maxBatch;
+        this.flusher = Thread.ofVirtual().name(name).start(this::run);
+    }
+
+    /** The script's reply; fails with the JedisException of the pipeline or of this call. */
+    public CompletableFuture<Object> call(List<String> keys, List<String> args) {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        if (!running) {
+            reply.completeExceptionally(new JedisException("shutting down"));
+        } else {
+            queue.add(new Call(keys, args, reply));
+        }
+        return reply;
+    }
+
+    private void run() {
+        List<Call> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Call first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                flush(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("pipelined script failed unexpectedly", e);
+                batch.forEach(call -> call.reply().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void flush(List<Call> batch) {
+        try {
+            send(batch);
+        } catch (JedisNoScriptException e) {
+            // Redis restarted or flushed its scripts: teach it again, once, and resend.
+            try {
+                script.load(redis);
+                send(batch);
+            } catch (JedisException again) {
+                batch.forEach(call -> call.reply().completeExceptionally(again));
+            }
+        } catch (JedisException e) {
+            batch.forEach(call -> call.reply().completeExceptionally(e));
+        }
+    }
+
+    private void send(List<Call> batch) {
+        List<Response<Object>> responses = new ArrayList<>(batch.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (Call call : batch) {
+                responses.add(pipeline.evalsha(script.sha(), call.keys(), call.args()));
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                batch.get(i).reply().complete(responses.get(i).get());
+            } catch (JedisNoScriptException e) {
+                throw e;
+            } catch (JedisDataException e) {
+                batch.get(i).reply().completeExceptionally(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        flusher.join(2_000);
+    }
+}
