@@ -10,7 +10,7 @@ API_JAR := api/target/voting-api.jar
 WORKER_JAR := worker/target/voting-worker.jar
 SOURCES := $(shell find pom.xml sql shared/src shared/pom.xml api/src api/pom.xml worker/src worker/pom.xml -type f 2>/dev/null)
 
-.PHONY: help build test run run-api run-worker migrate token clean
+.PHONY: help build test run run-api run-worker migrate token clean chaos dlq dlq-replay
 
 help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
@@ -19,6 +19,8 @@ help:
 	@echo "make run-api     the API alone;  make run-worker  a worker (start as many as you like)"
 	@echo "make migrate     apply the database migrations"
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
+	@echo "make chaos       ~2 min of votes under 10 injected faults; prints lost/phantom/double-counted (all 0)"
+	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 
 build: $(API_JAR) $(WORKER_JAR)
 
@@ -42,6 +44,19 @@ migrate: build
 
 token: build
 	@$(ENV) java -cp $(API_JAR) dev.voting.api.auth.DevToken "$(SUB)" "$(ROLES)" "$(or $(TTL),3600)"
+
+# Its own PostgreSQL, Redis and RabbitMQ on free loopback ports (data under e2e/target/chaos), the
+# API and two workers from the built jars; CHAOS_SECONDS sets the length of the load.
+chaos:
+	$(MVN) -pl e2e -am verify -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false -Dchaos.seconds=$(or $(CHAOS_SECONDS),120)
+	@cat e2e/target/chaos/summary.txt
+
+dlq: build
+	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters list
+
+dlq-replay: build
+	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters replay
 
 clean:
 	$(MVN) clean

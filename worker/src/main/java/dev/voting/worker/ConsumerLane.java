@@ -51,6 +51,7 @@ final class ConsumerLane implements Runnable {
     private final LiveCounts liveCounts;
     private final CommitObserver observer;
     private final WorkerMetrics metrics;
+    private final DeadLetterSink deadLetters;
     private final BlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
     private final BatchCollector<Inbound> collector;
     private volatile boolean stopping;
@@ -58,7 +59,8 @@ final class ConsumerLane implements Runnable {
     private volatile String consumerTag;
 
     ConsumerLane(int id, ConnectionHolder connection, String queue, int prefetch, int batchSize, Duration batchMaxWait,
-                 VoteCodec codec, VoteWriter writer, LiveCounts liveCounts, CommitObserver observer, WorkerMetrics metrics) {
+                 VoteCodec codec, VoteWriter writer, LiveCounts liveCounts, CommitObserver observer, WorkerMetrics metrics,
+                 DeadLetterSink deadLetters) {
         this.id = id;
         this.connection = connection;
         this.queue = queue;
@@ -68,6 +70,7 @@ final class ConsumerLane implements Runnable {
         this.liveCounts = liveCounts;
         this.observer = observer;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.collector = new BatchCollector<>(inbox, ConsumerLane::voteCount, batchSize, batchMaxWait, Duration.ofMillis(200));
     }
 
@@ -132,7 +135,7 @@ final class ConsumerLane implements Runnable {
         try {
             return new Inbound.Readable(from, tag, codec.decode(properties.getType(), body));
         } catch (UnreadableMessageException e) {
-            return new Inbound.Unreadable(from, tag, e.getMessage());
+            return new Inbound.Unreadable(from, tag, properties, body, e.getMessage());
         }
     }
 
@@ -153,7 +156,7 @@ final class ConsumerLane implements Runnable {
                 continue;  // its channel died: the broker redelivers it to whoever consumes next
             }
             switch (inbound) {
-                case Inbound.Unreadable unreadable -> deadLetter(unreadable.channel(), unreadable.tag(), unreadable.reason());
+                case Inbound.Unreadable u -> deadLetter(u.channel(), u.tag(), u.properties(), u.body(), u.reason());
                 case Inbound.Readable r -> readable.add(r);
             }
         }
@@ -182,7 +185,9 @@ final class ConsumerLane implements Runnable {
         } catch (SQLException e) {
             if (deliveries.size() == 1) {
                 Inbound.Readable only = deliveries.getFirst();
-                deadLetter(only.channel(), only.tag(), "PostgreSQL refused it: " + e.getMessage());
+                VoteCodec.Encoded message = codec.encode(only.votes());
+                var properties = new AMQP.BasicProperties.Builder().contentType(VoteCodec.CONTENT_TYPE).type(message.type()).build();
+                deadLetter(only.channel(), only.tag(), properties, message.body(), "PostgreSQL refused it: " + e.getMessage());
             } else {
                 log.warn("lane {}: a batch of {} deliveries was refused ({}); writing them one by one", id, deliveries.size(), e.getMessage());
                 for (Inbound.Readable delivery : deliveries) {
@@ -246,8 +251,23 @@ final class ConsumerLane implements Runnable {
         }
     }
 
-    private void deadLetter(Channel from, long tag, String reason) {
+    /**
+     * Moves a delivery to the dead-letter queue with its reason, then acks it. When the DLQ publish
+     * is not confirmed, the delivery is rejected instead: the broker dead-letters it (at-least-once),
+     * without the reason header but never dropped (G6).
+     */
+    private void deadLetter(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, String reason) {
         log.warn("lane {}: dead-lettering delivery {}: {}", id, tag, reason);
+        try {
+            deadLetters.send(properties, body, reason);
+            from.basicAck(tag, false);
+            metrics.deadLettered();
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            log.warn("lane {}: dead letter {} not confirmed ({}); rejecting it to the broker's dead-lettering", id, tag, e.toString());
+        }
         try {
             from.basicReject(tag, false);
             metrics.deadLettered();
@@ -264,6 +284,7 @@ final class ConsumerLane implements Runnable {
         if (!rest.isEmpty()) {
             process(rest);
         }
+        deadLetters.close();
         Channel current = channel;
         if (current != null && current.isOpen()) {
             try {

@@ -1,5 +1,6 @@
 package dev.voting.worker;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.voting.shared.vote.Vote;
 
@@ -15,6 +16,7 @@ sealed interface Inbound {
     }
 
     /** Not a vote message at all: it goes to the dead-letter queue, never silently away (G6). */
-    record Unreadable(Channel channel, long tag, String reason) implements Inbound {
+    record Unreadable(Channel channel, long tag, AMQP.BasicProperties properties, byte[] body, String reason)
+            implements Inbound {
     }
 }

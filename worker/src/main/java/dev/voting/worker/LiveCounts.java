@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Brings Redis level with a committed batch in one pipeline: the absolute counts of every poll the
  * batch touched (set-if-larger, see {@link CountsCache}) and, for every counted vote, the voter's
- * marker for good, so that the API answers a repeat with the vote that really counted.
+ * marker for good (and drops the API's pending record of it), so that the API answers a repeat with the
+ * vote that really counted.
  */
 final class LiveCounts {
     private final UnifiedJedis redis;
@@ -37,6 +38,8 @@ final class LiveCounts {
             for (Vote vote : result.counted()) {
                 pipeline.set(keys.voterMarker(vote.pollId(), vote.voterId()),
                         new VoterMarker(vote.voteId(), vote.candidateId()).encode(), markerTtl);
+                // the API's claim is settled: a repeat no longer needs to make sure this vote is queued
+                pipeline.del(keys.pendingVote(vote.voteId()));
             }
             pipeline.sync();
         }

@@ -17,11 +17,12 @@ public final class Main {
         try {
             Config config = Config.fromEnvironment();
             log.info("{}", config.describe());
-            WorkerApplication worker = WorkerApplication.start(config);
+            WorkerApplication worker = WorkerApplication.start(config,
+                    HaltAfterCommit.fromEnvironment(System.getenv(HaltAfterCommit.VARIABLE)));
             Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "shutdown"));
             log.info("worker consuming {} with {} lanes; metrics on http://0.0.0.0:{}/metrics",
                     config.rabbit().queue(), config.worker().lanes(), worker.metricsPort());
-        } catch (ConfigException | StartupException e) {
+        } catch (ConfigException | StartupException | IllegalArgumentException e) {
             log.error("{}", e.getMessage());
             System.exit(1);
         }

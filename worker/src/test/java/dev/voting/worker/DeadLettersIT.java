@@ -1,0 +1,113 @@
+package dev.voting.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import dev.voting.shared.json.Json;
+import dev.voting.shared.vote.Vote;
+import dev.voting.shared.vote.VoteCodec;
+import dev.voting.testkit.Isolated;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** {@code make dlq} shows why each message is there; {@code make dlq-replay} counts nothing twice (G2, G6). */
+class DeadLettersIT {
+    private static final VoteCodec CODEC = new VoteCodec(Json.newMapper());
+
+    @Test
+    void deadLettersShowTheirReasonAndReplayingCountsNothingTwice() throws Exception {
+        try (Isolated env = Isolated.create();
+             WorkerApplication worker = WorkerApplication.start(env.config());
+             DeadLetters dlq = new DeadLetters(env.config().rabbit())) {
+            String deadLetterQueue = env.config().rabbit().deadLetterQueue();
+            long pollId = poll(env);
+            long candidate = env.queryLong("SELECT min(id) FROM candidates WHERE poll_id = ?", pollId);
+
+            byte[] poison = "{\"this is\": \"not a vote\"}".getBytes(StandardCharsets.UTF_8);
+            env.publishRaw("vote", poison);
+            await(() -> env.messagesReady(deadLetterQueue) == 1);
+            List<DeadLetters.Letter> letters = dlq.list();
+            assertEquals(1, letters.size());
+            assertTrue(letters.getFirst().reason().startsWith("not a vote message"), letters.getFirst().reason());
+            assertEquals(env.queue(), letters.getFirst().sourceQueue());
+            assertEquals(1, env.messagesReady(deadLetterQueue), "listing leaves the messages in place");
+
+            Vote counted = vote(pollId, candidate, "ivan");
+            publish(env, env.queue(), counted);
+            await(() -> countedVotes(env, pollId) == 1);
+            // As the broker would after the delivery limit: a vote already counted, and one never counted.
+            Vote neverCounted = vote(pollId, candidate, "judy");
+            publish(env, deadLetterQueue, counted);
+            publish(env, deadLetterQueue, neverCounted);
+            assertEquals(3, dlq.list().size());
+
+            assertEquals(3, dlq.replay());
+            await(() -> countedVotes(env, pollId) == 2 && env.messagesReady(deadLetterQueue) == 1);
+            assertEquals(1, dlq.replay(), "the poison message came back, and only it");
+            await(() -> env.messagesReady(deadLetterQueue) == 1 && env.messagesReady(env.queue()) == 0);
+            assertEquals(Map.of(candidate, 2L), env.queryPairs(
+                    "SELECT candidate_id, votes FROM candidate_counts WHERE poll_id = ? AND votes > 0", pollId));
+            assertEquals(2, countedVotes(env, pollId));
+            assertEquals(0, env.queryLong("SELECT count(*) FROM rejected_votes WHERE poll_id = ?", pollId),
+                    "a replayed vote that was counted is a duplicate, not a second vote");
+            assertEquals(new String(poison, StandardCharsets.UTF_8), new String(dlq.list().getFirst().body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static long countedVotes(Isolated env, long pollId) {
+        return env.queryLong("SELECT count(*) FROM votes WHERE poll_id = ?", pollId);
+    }
+
+    private static Vote vote(long pollId, long candidateId, String voter) {
+        return new Vote(UUID.randomUUID(), pollId, candidateId, voter, Instant.now(), "127.0.0.1", null);
+    }
+
+    private static void publish(Isolated env, String queue, Vote vote) throws Exception {
+        VoteCodec.Encoded message = CODEC.encode(List.of(vote));
+        try (Channel channel = env.rabbit().createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().deliveryMode(2)
+                    .contentType(VoteCodec.CONTENT_TYPE).type(message.type()).build(), message.body());
+            channel.waitForConfirmsOrDie(5_000);
+        }
+    }
+
+    private static long poll(Isolated env) throws SQLException {
+        try (var connection = env.database().getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO polls (title) VALUES ('dlq') RETURNING id");
+             ResultSet rs = insert.executeQuery()) {
+            rs.next();
+            long id = rs.getLong(1);
+            try (PreparedStatement candidate = connection.prepareStatement(
+                    "WITH c AS (INSERT INTO candidates (poll_id, name, position) VALUES (?, 'only', 1) RETURNING id, poll_id) "
+                            + "INSERT INTO candidate_counts (candidate_id, poll_id) SELECT id, poll_id FROM c")) {
+                candidate.setLong(1, id);
+                candidate.executeUpdate();
+            }
+            return id;
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("condition not met within 20 s");
+    }
+}
