@@ -25,7 +25,7 @@ help:
 build: $(API_JAR) $(WORKER_JAR)
 
 $(API_JAR) $(WORKER_JAR) &: $(SOURCES)
-	$(MVN) install -DskipTests -DskipITs
+	$(MVN) package -DskipTests -DskipITs
 
 test:
 	$(MVN) verify
