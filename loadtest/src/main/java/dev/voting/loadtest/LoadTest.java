@@ -1,0 +1,182 @@
+package dev.voting.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.voting.loadtest.system.Ledger;
+import dev.voting.loadtest.system.Slice;
+import dev.voting.loadtest.system.SystemUnderTest;
+import dev.voting.loadtest.traffic.ApiCalls;
+import dev.voting.loadtest.traffic.RunRecord;
+import dev.voting.loadtest.traffic.Tally;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.json.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code make loadtest} and {@code make loadtest-smoke}: runs a simulation against the system at
+ * {@code BASE_URL}, starting one (its own slice, rate limits off) when nothing answers there, then
+ * waits for the queue to drain and prints one summary with the exactness check. Exit 0 only when
+ * every check holds. {@code --smoke} always starts its own system, on a free port, with a gentle load.
+ */
+public final class LoadTest {
+    private static final List<String> SIMULATIONS = List.of("VoteStorm", "PrimeTime", "Soak");
+    // make variable → simulation property
+    private static final Map<String, String> KNOBS = Map.of("RATE", "rate", "RAMP", "ramp", "HOLD", "hold",
+            "P99_MS", "p99Ms", "BURST_FACTOR", "burstFactor", "BURST", "burst", "MINUTES", "minutes");
+    private static final Map<String, String> SMOKE = Map.of("rate", "40", "ramp", "3", "hold", "12", "p99Ms", "2000");
+
+    private final String simulation;
+    private final boolean smoke;
+    private final Map<String, String> environment;
+    private final Path module = Path.of("loadtest");
+
+    private LoadTest(String simulation, boolean smoke, Map<String, String> environment) {
+        this.simulation = simulation;
+        this.smoke = smoke;
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        String simulation = args.length > 0 && !args[0].isBlank() ? args[0] : "VoteStorm";
+        if (!SIMULATIONS.contains(simulation)) {
+            System.err.println("unknown simulation '" + simulation + "'; one of " + SIMULATIONS);
+            System.exit(2);
+        }
+        boolean smoke = List.of(args).contains("--smoke");
+        boolean passed;
+        try {
+            passed = new LoadTest(simulation, smoke, System.getenv()).run();
+        } catch (RuntimeException e) {
+            System.err.println("loadtest: " + e.getMessage());
+            passed = false;
+        }
+        System.exit(passed ? 0 : 1);
+    }
+
+    private boolean run() {
+        String baseUrl = environment.getOrDefault("BASE_URL", "http://127.0.0.1:8000");
+        Resources resources = new Resources();
+        Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "loadtest-cleanup"));
+        try {
+            String where;
+            Config config;
+            if (smoke || !new ApiCalls(baseUrl).answers()) {
+                int port = smoke ? 0 : URI.create(baseUrl).getPort();
+                Slice slice = resources.slice(Slice.create(environment, port == -1 ? 80 : port));
+                System.out.printf("loadtest: nothing to test at %s yet; starting the API and %d worker(s) on %s (slice %s, rate limits off)%n",
+                        smoke ? "a free port" : baseUrl, workers(), slice.baseUrl(), slice.name());
+                resources.system(SystemUnderTest.start(slice, options(), module.resolve("target/run/" + slice.name())));
+                baseUrl = slice.baseUrl();
+                config = slice.config();
+                where = baseUrl + " (started for this run, slice " + slice.name() + ")";
+            } else {
+                System.out.printf("loadtest: testing the system that answers at %s; its PostgreSQL schema and queue are taken"
+                        + " from the environment, and its rate limits must be off (all the load comes from one IP)%n", baseUrl);
+                config = Config.from(environment);
+                where = baseUrl;
+            }
+            Path recordFile = module.resolve("target/loadtest").toAbsolutePath()
+                    .resolve(simulation.toLowerCase() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+            Map<String, String> properties = new LinkedHashMap<>(smoke ? SMOKE : Map.of());
+            KNOBS.forEach((variable, property) -> {
+                String value = environment.get(variable);
+                if (value != null && !value.isBlank()) {
+                    properties.put(property, value.trim());
+                }
+            });
+            properties.put("baseUrl", baseUrl);
+            properties.put("record", recordFile.toString());
+
+            GatlingLauncher.Outcome outcome = new GatlingLauncher(module).run(simulation, properties);
+            if (!Files.exists(recordFile)) {
+                System.err.println("loadtest: Gatling ended (exit " + outcome.exitCode() + ") without a run record; see its output above");
+                return false;
+            }
+            RunRecord record = read(recordFile);
+            try (Ledger ledger = new Ledger(config)) {
+                long accepted = record.all().count(Tally.Kind.FIRST_VOTE, 202);
+                System.out.printf("loadtest: waiting for the queue to drain (%,d accepted first votes)...%n", accepted);
+                Ledger.Drained drained = ledger.awaitCounted(record.pollId(), accepted, Duration.ofSeconds(15), Duration.ofMinutes(5));
+                LoadSummary summary = new LoadSummary(record, drained, ledger.exactness(record.pollId()), outcome,
+                        simulation.equals("PrimeTime") ? Set.of(202, 409, 429, 503) : Set.of(202, 409), where);
+                summary.print(System.out);
+                resources.printMemory();
+                return summary.passed();
+            }
+        } finally {
+            resources.close();
+        }
+    }
+
+    private int workers() {
+        return Integer.parseInt(environment.getOrDefault("WORKERS", "1"));
+    }
+
+    private SystemUnderTest.Options options() {
+        return new SystemUnderTest.Options(Path.of("api/target/voting-api.jar"), Path.of("worker/target/voting-worker.jar"),
+                environment.getOrDefault("API_JAVA_OPTS", ""), environment.getOrDefault("WORKER_JAVA_OPTS", ""), workers(),
+                "1".equals(environment.get("PROFILE")));
+    }
+
+    private static RunRecord read(Path file) {
+        ObjectMapper mapper = Json.newMapper();
+        try {
+            return mapper.readValue(file.toFile(), RunRecord.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the run record " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a run started, closed once, in reverse order, also on Ctrl-C. */
+    private final class Resources {
+        private Slice slice;
+        private SystemUnderTest system;
+        private String memoryAtStart = "";
+        private boolean closed;
+
+        Slice slice(Slice created) {
+            slice = created;
+            return created;
+        }
+
+        void system(SystemUnderTest started) {
+            system = started;
+            memoryAtStart = memory();
+        }
+
+        void printMemory() {
+            if (system != null) {
+                System.out.printf("memory (RSS)      at start: %s; at the end: %s%n", memoryAtStart, memory());
+            }
+        }
+
+        private String memory() {
+            StringBuilder line = new StringBuilder("api " + ProcessMemory.rssMegabytes(system.apiPid()) + " MB");
+            system.workerPids().forEach(pid -> line.append(", worker ").append(ProcessMemory.rssMegabytes(pid)).append(" MB"));
+            return line.toString();
+        }
+
+        synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (system != null) {
+                system.close();
+            }
+            if (slice != null && !"1".equals(environment.get("KEEP"))) {
+                slice.drop();
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.voting.loadtest.system;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.voting.shared.amqp.Amqp;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.db.Postgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What the system has really done, read from PostgreSQL (the source of truth) and RabbitMQ: votes
+ * counted for a poll, the rows behind the counts, the queue's depth and consumers. Every load run
+ * ends with these numbers, never with the load client's view alone.
+ */
+public final class Ledger implements AutoCloseable {
+    /** The per-candidate view of one poll: vote rows, and the counts the worker raised with them (G3). */
+    public record Exactness(Map<Long, Long> rows, Map<Long, Long> counts) {
+        public long total() {
+            return rows.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public boolean countsMatchRows() {
+            return rows.equals(counts);
+        }
+    }
+
+    /** How waiting for the queue to drain ended: the count then, and when it last rose (epoch ms). */
+    public record Drained(long counted, long lastRiseAt, boolean reachedExpected) {
+    }
+
+    private final Config config;
+    private final HikariDataSource database;
+    private final Amqp amqp;
+    private final Connection rabbit;
+
+    public Ledger(Config config) {
+        this.config = config;
+        this.database = Postgres.pool(new Config.Database(config.database().url(), config.database().schema(), 2),
+                "loadtest-ledger", new SimpleMeterRegistry());
+        this.amqp = new Amqp(config.rabbit());
+        this.rabbit = amqp.connectAtStartup("loadtest-ledger");
+    }
+
+    /** Votes counted for the poll: the sum of its candidate counts (one small read, cheap to poll). */
+    public long counted(long pollId) {
+        return queryLong("SELECT coalesce(sum(votes), 0) FROM candidate_counts WHERE poll_id = ?", pollId);
+    }
+
+    public Exactness exactness(long pollId) {
+        return new Exactness(
+                pairs("SELECT c.id, count(v.id) FROM candidates c LEFT JOIN votes v ON v.candidate_id = c.id"
+                        + " WHERE c.poll_id = ? GROUP BY c.id", pollId),
+                pairs("SELECT candidate_id, votes FROM candidate_counts WHERE poll_id = ?", pollId));
+    }
+
+    /** Messages ready in the vote queue (not those delivered and awaiting an ack). */
+    public long queueDepth() {
+        return declarePassive().getMessageCount();
+    }
+
+    public long consumers() {
+        return declarePassive().getConsumerCount();
+    }
+
+    /**
+     * Waits until {@code expected} votes are counted and the queue is empty, or until nothing has
+     * been counted for {@code idle} while the queue is empty (votes lost or never sent), or {@code bound}.
+     */
+    public Drained awaitCounted(long pollId, long expected, Duration idle, Duration bound) {
+        long start = System.currentTimeMillis();
+        long last = -1;
+        long lastRiseAt = start;
+        while (true) {
+            long counted = counted(pollId);
+            long now = System.currentTimeMillis();
+            if (counted != last) {
+                last = counted;
+                lastRiseAt = now;
+            }
+            boolean empty = queueDepth() == 0;
+            if (counted >= expected && empty) {
+                return new Drained(counted, lastRiseAt, true);
+            }
+            if ((empty && now - lastRiseAt > idle.toMillis()) || now - start > bound.toMillis()) {
+                return new Drained(counted, lastRiseAt, false);
+            }
+            SystemUnderTest.sleep(100);
+        }
+    }
+
+    private AMQP.Queue.DeclareOk declarePassive() {
+        try (Channel channel = rabbit.createChannel()) {
+            return channel.queueDeclarePassive(config.rabbit().queue());
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the queue " + config.rabbit().queue() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long queryLong(String sql, long parameter) {
+        try (var connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, parameter);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<Long, Long> pairs(String sql, long parameter) {
+        try (var connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, parameter);
+            Map<Long, Long> pairs = new TreeMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    pairs.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            return pairs;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            rabbit.close();
+        } catch (IOException | RuntimeException e) {
+            rabbit.abort();
+        }
+        amqp.close();
+        database.close();
+    }
+}
