@@ -18,8 +18,10 @@ import dev.voting.api.poll.GetPollHandler;
 import dev.voting.api.poll.ListPollsHandler;
 import dev.voting.api.poll.PollCatalog;
 import dev.voting.api.poll.PollRepository;
+import dev.voting.api.results.ResultsFeeds;
 import dev.voting.api.results.ResultsHandler;
 import dev.voting.api.results.ResultsService;
+import dev.voting.api.results.ResultsStreamHandler;
 import dev.voting.api.vote.CastVoteHandler;
 import dev.voting.api.vote.GetVoteHandler;
 import dev.voting.api.vote.VoteAdmissions;
@@ -60,7 +62,10 @@ import java.util.concurrent.Executors;
  * in {@link #routes}, every resource registered for a LIFO shutdown.
  */
 public final class ApiApplication implements AutoCloseable {
+    /** Live results viewers at once; past it a stream is answered 503 (G7). */
+    private static final int MAX_RESULTS_VIEWERS = 2_000;
     private final Shutdown shutdown = new Shutdown();
+    private List<Route> routes;
     private final HttpServer server;
 
     private ApiApplication(Config config, Clock clock) {
@@ -97,6 +102,7 @@ public final class ApiApplication implements AutoCloseable {
                 Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                 Dependency.RABBITMQ, publisher::isHealthy), Duration.ofSeconds(2));
 
+        ResultsFeeds feeds = new ResultsFeeds(results, catalog, Duration.ofMillis(500), MAX_RESULTS_VIEWERS, registry);
         Router router = new Router(routes(
                 new CreatePollHandler(polls, catalog, clock),
                 new ListPollsHandler(polls),
@@ -104,10 +110,13 @@ public final class ApiApplication implements AutoCloseable {
                 new ClosePollHandler(polls, catalog),
                 new CastVoteHandler(catalog, admissions, publisher, mapper, clock, config.votes().confirmTimeout(), registry),
                 new ResultsHandler(catalog, results),
+                new ResultsStreamHandler(catalog, feeds, mapper,
+                        ResultsStreamHandler.lifetimeUnder(config.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
                 new HealthHandlers(readiness, registry),
                 new StaticHandlers()),
                 new Authenticator(config.jwt()), mapper, config.http().maxBodyBytes());
+        routes = router.routes();
 
         ServerLimits.apply(config.http());
         HttpServer server;
@@ -123,13 +132,16 @@ public final class ApiApplication implements AutoCloseable {
         context.getFilters().add(new MetricsFilter(registry));
         // Registered last, closed first: stop taking requests and let those in flight finish (and get their confirms).
         shutdown.register("http-server", () -> server.stop(10), Duration.ofSeconds(15));
+        // Closed before the server: live results streams end at once instead of holding its stop for 10 s.
+        shutdown.register("results-streams", feeds);
         server.start();
         return server;
     }
 
     private static List<Route> routes(CreatePollHandler createPoll, ListPollsHandler listPolls, GetPollHandler getPoll,
                                       ClosePollHandler closePoll, CastVoteHandler castVote, ResultsHandler results,
-                                      GetVoteHandler getVote, HealthHandlers health, StaticHandlers statics) {
+                                      ResultsStreamHandler resultsStream, GetVoteHandler getVote, HealthHandlers health,
+                                      StaticHandlers statics) {
         return List.of(
                 Route.post("/api/v1/polls", Access.ADMIN, createPoll),
                 Route.get("/api/v1/polls", Access.ANYONE, listPolls),
@@ -137,11 +149,16 @@ public final class ApiApplication implements AutoCloseable {
                 Route.post("/api/v1/polls/{pollId}/close", Access.ADMIN, closePoll),
                 Route.post("/api/v1/polls/{pollId}/votes", Access.VOTER, castVote),
                 Route.get("/api/v1/polls/{pollId}/results", Access.ANYONE, results),
+                Route.get("/api/v1/polls/{pollId}/results/stream", Access.ANYONE, resultsStream),
                 Route.get("/api/v1/votes/{voteId}", Access.VOTER, getVote),
                 Route.get("/healthz", Access.ANYONE, health::health),
                 Route.get("/readyz", Access.ANYONE, health::ready),
                 Route.get("/metrics", Access.ANYONE, health::metrics),
-                Route.get("/openapi.yaml", Access.ANYONE, statics::openApi));
+                Route.get("/openapi.yaml", Access.ANYONE, statics::openApi),
+                Route.get("/docs", Access.ANYONE, statics::docsPage),
+                Route.get("/docs/{file}", Access.ANYONE, statics::docsAsset),
+                Route.get("/", Access.ANYONE, statics::index),
+                Route.get("/static/{file}", Access.ANYONE, statics::site));
     }
 
     public static ApiApplication start(Config config, Clock clock) {
@@ -150,6 +167,11 @@ public final class ApiApplication implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Every route the server answers, for the contract test against openapi.yaml. */
+    public List<Route> routes() {
+        return routes;
     }
 
     @Override

@@ -6,11 +6,13 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.db.Postgres;
+import dev.voting.shared.logging.RequestIds;
 import dev.voting.shared.vote.UnreadableMessageException;
 import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.IOException;
@@ -163,10 +165,16 @@ final class ConsumerLane implements Runnable {
         if (readable.isEmpty()) {
             return;
         }
+        String requestIds = BatchRequestIds.of(readable);
+        if (requestIds != null) {
+            MDC.put(RequestIds.MDC_KEY, requestIds);  // every line logged about this batch names its requests
+        }
         try {
             write(readable);
         } catch (Abandoned e) {
             log.info("lane {}: stopping; {} unacked deliveries will be redelivered", id, readable.size());
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
         }
     }
 
@@ -202,6 +210,8 @@ final class ConsumerLane implements Runnable {
             ack(delivery);
         }
         metrics.batch(result, System.nanoTime() - start);
+        log.debug("lane {}: batch committed and acked: {} counted, {} duplicates, rejected {}", id,
+                result.counted().size(), result.duplicates(), result.rejectedByReason());
     }
 
     /** Retries while PostgreSQL is unavailable; returns a non-transient failure to the caller. */

@@ -56,6 +56,11 @@ public final class Call {
         throw ProblemException.notFound("no " + what + " with id '" + shorten(raw) + "'");
     }
 
+    /** The client's valid {@code X-Request-Id}, or one made for this request; the vote message carries it on. */
+    public String requestId() {
+        return (String) exchange.getAttribute(Router.REQUEST_ID_ATTRIBUTE);
+    }
+
     public String pathParam(String name) {
         return pathParams.get(name);
     }

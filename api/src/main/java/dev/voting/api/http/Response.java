@@ -1,11 +1,14 @@
 package dev.voting.api.http;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What a handler answers. {@code body} is either bytes, written as they are with
- * {@code contentType}, or a value that {@link Router} writes as JSON; null means no body.
+ * {@code contentType}, a {@link Stream} written while the client listens, or a value that
+ * {@link Router} writes as JSON; null means no body.
  */
 public record Response(int status, Object body, String contentType, Map<String, String> headers) {
 
@@ -15,6 +18,22 @@ public record Response(int status, Object body, String contentType, Map<String, 
 
     public static Response bytes(int status, String contentType, byte[] body) {
         return new Response(status, body, contentType, Map.of());
+    }
+
+    /**
+     * A body of unknown length (Server-Sent Events). {@link Router} sends the headers, hands the
+     * stream the client's connection, and closes the stream afterwards, also when it never started.
+     */
+    public interface Stream extends AutoCloseable {
+        /** Writes until the stream is over; an IOException means the client went away. */
+        void writeTo(OutputStream out) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    public static Response stream(String contentType, Stream body) {
+        return new Response(200, body, contentType, Map.of());
     }
 
     public static Response empty(int status) {

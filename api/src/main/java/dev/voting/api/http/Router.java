@@ -6,8 +6,10 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.voting.api.auth.Authenticator;
 import dev.voting.api.auth.Principal;
 import dev.voting.shared.lifecycle.UnavailableException;
+import dev.voting.shared.logging.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +27,8 @@ import java.util.stream.Collectors;
 public final class Router implements HttpHandler {
     /** The exchange attribute holding the matched template, for metrics and logs. */
     public static final String ROUTE_ATTRIBUTE = "route";
+    /** The exchange attribute holding the request id (also in the MDC and the X-Request-Id response header). */
+    public static final String REQUEST_ID_ATTRIBUTE = "requestId";
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
 
@@ -78,6 +82,10 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        String requestId = RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
+        exchange.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+        exchange.getResponseHeaders().set(RequestIds.HEADER, requestId);
+        MDC.put(RequestIds.MDC_KEY, requestId);
         try (exchange) {
             Response response;
             try {
@@ -99,6 +107,8 @@ public final class Router implements HttpHandler {
             write(exchange, response);
         } catch (IOException e) {
             log.debug("response not delivered: {}", e.toString());
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
         }
     }
 
@@ -147,8 +157,12 @@ public final class Router implements HttpHandler {
         return response;
     }
 
-    /** The one helper that writes a response: fixed length, or -1 for no body. */
+    /** The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked). */
     private void write(HttpExchange exchange, Response response) throws IOException {
+        if (response.body() instanceof Response.Stream stream) {
+            writeStream(exchange, response, stream);
+            return;
+        }
         byte[] body = switch (response.body()) {
             case null -> null;
             case byte[] bytes -> bytes;
@@ -166,6 +180,19 @@ public final class Router implements HttpHandler {
         if (body != null && body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        }
+    }
+
+    /** A body of unknown length, written while the client listens; the stream is told when it is over, however it ends. */
+    private static void writeStream(HttpExchange exchange, Response response, Response.Stream stream) throws IOException {
+        try (stream) {
+            var headers = exchange.getResponseHeaders();
+            headers.set("Content-Type", response.contentType());
+            response.headers().forEach(headers::set);
+            exchange.sendResponseHeaders(response.status(), 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                stream.writeTo(out);
             }
         }
     }

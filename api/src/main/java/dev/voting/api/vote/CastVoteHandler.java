@@ -69,7 +69,7 @@ public final class CastVoteHandler implements Handler {
                     "candidate " + request.candidateId() + " is not on the ballot of poll " + pollId));
         }
         Vote vote = new Vote(ids.next(), pollId, request.candidateId(), call.principal().subject(), now,
-                call.clientIp(), null);
+                call.clientIp(), call.requestId());
         switch (admissions.admit(vote, pendingJson(vote))) {
             case Admission.Admitted() -> { }
             case Admission.Unchecked() -> { }

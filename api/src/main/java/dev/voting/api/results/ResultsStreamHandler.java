@@ -1,0 +1,97 @@
+package dev.voting.api.results;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.voting.api.http.Call;
+import dev.voting.api.http.Handler;
+import dev.voting.api.http.ProblemException;
+import dev.voting.api.http.Response;
+import dev.voting.api.poll.Poll;
+import dev.voting.api.poll.PollCatalog;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code GET /api/v1/polls/{pollId}/results/stream}: Server-Sent Events, one {@code results} event
+ * now and one on each change, from the poll's shared feed ({@link ResultsFeeds}).
+ *
+ * <p>A stream ends by itself before the server's response-time limit ({@code API_MAX_REQUEST_SECONDS})
+ * would cut it, and tells the browser to reconnect a second later; a comment every few seconds
+ * finds clients that left. So no viewer holds a thread for longer than that limit.
+ */
+public final class ResultsStreamHandler implements Handler {
+    public static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
+    private static final byte[] RETRY = "retry: 1000\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final PollCatalog polls;
+    private final ResultsFeeds feeds;
+    private final ObjectMapper mapper;
+    private final Duration lifetime;
+    private final Duration heartbeat;
+
+    public ResultsStreamHandler(PollCatalog polls, ResultsFeeds feeds, ObjectMapper mapper, Duration lifetime, Duration heartbeat) {
+        this.polls = polls;
+        this.feeds = feeds;
+        this.mapper = mapper;
+        this.lifetime = lifetime;
+        this.heartbeat = heartbeat;
+    }
+
+    /** A stream's lifetime under a response-time limit of {@code maxRequestSeconds}: a little less, at most five minutes. */
+    public static Duration lifetimeUnder(int maxRequestSeconds) {
+        long millis = Math.min(300_000, maxRequestSeconds * 1000L - 1500);
+        return Duration.ofMillis(Math.max(500, millis));
+    }
+
+    @Override
+    public Response handle(Call call) {
+        long pollId = call.pathId("pollId", "poll");
+        Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
+        ResultsFeeds.Subscription subscription = feeds.subscribe(poll).orElseThrow(() ->
+                ProblemException.unavailable(Duration.ofSeconds(5), "too many live results viewers; retry later"));
+        return Response.stream(CONTENT_TYPE, new Response.Stream() {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                stream(subscription, out);
+            }
+
+            @Override
+            public void close() {
+                subscription.close();
+            }
+        }).withHeader("Cache-Control", "no-cache").withHeader("X-Accel-Buffering", "no");
+    }
+
+    private void stream(ResultsFeeds.Subscription subscription, OutputStream out) throws IOException {
+        long deadline = System.nanoTime() + lifetime.toNanos();
+        out.write(RETRY);
+        event(out, subscription.first());
+        try {
+            while (!subscription.isOver()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                Results next = subscription.next(Duration.ofNanos(Math.min(left, heartbeat.toNanos())));
+                if (next != null) {
+                    event(out, next);
+                } else if (System.nanoTime() < deadline && !subscription.isOver()) {
+                    out.write(HEARTBEAT);
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void event(OutputStream out, Results results) throws IOException {
+        out.write("event: results\ndata: ".getBytes(StandardCharsets.UTF_8));
+        out.write(mapper.writeValueAsBytes(results));  // JSON has no raw newlines, so it is one data line
+        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
