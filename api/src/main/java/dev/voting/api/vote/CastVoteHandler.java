@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,10 +75,13 @@ public final class CastVoteHandler implements Handler {
         switch (admissions.admit(vote, pendingJson(vote))) {
             case Admission.Admitted() -> { }
             case Admission.Unchecked() -> { }
-            case Admission.AlreadyVoted(var voteId, var candidateId) -> throw metrics.refused("already_voted",
-                    ProblemException.of(409, "already_voted", "Already voted", "this voter has already voted in poll " + pollId)
-                            .with("voteId", voteId)
-                            .with("candidateId", candidateId));
+            case Admission.AlreadyVoted(var voteId, var candidateId) -> {
+                requeueIfUncounted(voteId);
+                throw metrics.refused("already_voted",
+                        ProblemException.of(409, "already_voted", "Already voted", "this voter has already voted in poll " + pollId)
+                                .with("voteId", voteId)
+                                .with("candidateId", candidateId));
+            }
             case Admission.Limited(var scope, var perSecond, var retryAfter) -> throw metrics.refused("rate_limited",
                     ProblemException.rateLimited(retryAfter, "too many votes from this " + scope + "; retry later")
                             .withHeader("RateLimit-Policy", perSecond + ";w=1")
@@ -99,6 +104,34 @@ public final class CastVoteHandler implements Handler {
             throw giveBack(vote, "the broker did not confirm the vote in time");
         } catch (ExecutionException e) {
             throw giveBack(vote, e.getCause() instanceof UnavailableException u ? u.getMessage() : "the vote could not be queued");
+        }
+    }
+
+    /**
+     * A repeat of a vote no worker has counted yet. The API that took the original may have died
+     * between its claim and its publish, so the original is published again, same id, before the
+     * voter is told it stands: the worker counts it once however often it arrives (G1, G5).
+     */
+    private void requeueIfUncounted(UUID voteId) {
+        Optional<String> pending = admissions.uncounted(voteId);
+        if (pending.isEmpty()) {
+            return;
+        }
+        Vote original;
+        try {
+            original = mapper.readValue(pending.get(), Vote.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the pending record of vote " + voteId + " is unreadable", e);
+        }
+        try {
+            publisher.publish(original).get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw metrics.refused("unavailable", ProblemException.unavailable(RETRY_AFTER, "the server is shutting down"));
+        } catch (TimeoutException | ExecutionException e) {
+            // The claim is not this request's to give back: the voter retries, and the original is published again.
+            throw metrics.refused("unavailable", ProblemException.unavailable(RETRY_AFTER,
+                    "this voter's earlier vote could not be confirmed as queued yet; it is safe to retry"));
         }
     }
 

@@ -16,6 +16,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -141,6 +143,18 @@ public final class VoteAdmissions implements AutoCloseable {
             log.warn("Redis unavailable, votes admitted unchecked (PostgreSQL still dedupes), e.g. {}: {}", vote.voteId(), cause.toString());
         }
         return new Admission.Unchecked();
+    }
+
+    /**
+     * The pending record of a vote no worker has counted yet (the worker drops it when it counts the
+     * vote), or empty when it is counted, unknown, or Redis cannot say.
+     */
+    Optional<String> uncounted(UUID voteId) {
+        try {
+            return Optional.ofNullable(redis.get(keys.pendingVote(voteId)));
+        } catch (JedisException e) {
+            return Optional.empty();
+        }
     }
 
     /** Gives the voter's claim back after a failed publish; best effort, the claim expires anyway. */

@@ -1,0 +1,49 @@
+package dev.voting.e2e.chaos;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The chaos suite: votes at ~250/s while ten faults strike (worker, Redis, PostgreSQL, broker and
+ * API crashes, a frozen worker, poison messages), then every accepted vote must be counted exactly
+ * once and nothing else. CI runs it for 60 s; {@code make chaos} for 120 s ({@code -Dchaos.seconds}).
+ */
+class ChaosIT {
+    private static final int VOTES_PER_SECOND = 250;
+
+    @Test
+    void underTenFaultsNoAcceptedVoteIsLostOrCountedTwiceAndOnlyPoisonIsDeadLettered() throws Exception {
+        if (!ChaosCluster.available()) {
+            String why = "the chaos suite needs PostgreSQL 15, redis-server and rabbitmq-server installed locally";
+            if (Boolean.parseBoolean(System.getenv().getOrDefault("REQUIRE_SERVICES", "false"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        int seconds = Integer.getInteger("chaos.seconds", 60);
+        Path home = Path.of("target", "chaos");
+        Verdict verdict = new ChaosRun(home, seconds, VOTES_PER_SECOND).run();
+        System.out.println(verdict.line());
+        Files.writeString(home.resolve("summary.txt"), verdict.line() + "\n");
+
+        assertAll(verdict.line(),
+                () -> assertEquals(10, verdict.faults(), "every fault happened as described (see target/chaos/faults.log)"),
+                () -> assertEquals(0, verdict.unresolved(), "every unclear outcome got a definite answer on retry"),
+                () -> assertTrue(verdict.accepted() > VOTES_PER_SECOND * seconds / 2, "most votes were accepted"),
+                () -> assertEquals(0, verdict.lost(), "lost"),
+                () -> assertEquals(0, verdict.phantom(), "phantom"),
+                () -> assertEquals(0, verdict.doubleCounted(), "double counted"),
+                () -> assertEquals(0, verdict.redisMismatch(), "Redis differs from PostgreSQL"),
+                () -> assertEquals(ChaosRun.POISON.size(), verdict.dlq(), "the DLQ holds the poison messages"),
+                () -> assertEquals(0, verdict.unexpectedDeadLetters(), "and only them"),
+                () -> assertEquals(0, verdict.unavailableWithoutRetryAfter(), "every 503 carries Retry-After"));
+    }
+}
