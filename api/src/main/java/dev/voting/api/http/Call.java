@@ -45,13 +45,16 @@ public final class Call {
     /** A path parameter that must be a positive id; anything else names no resource, hence 404. */
     public long pathId(String name, String what) {
         String raw = pathParams.get(name);
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
+        // ASCII digits only: parseLong also takes "+7" and "٧", and one resource must have one spelling
+        if (raw != null && !raw.isEmpty() && raw.length() <= 19 && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                long id = Long.parseLong(raw);
+                if (id > 0) {
+                    return id;
+                }
+            } catch (NumberFormatException ignored) {
+                // beyond Long.MAX_VALUE: falls through to the 404 below
             }
-        } catch (NumberFormatException ignored) {
-            // falls through to the 404 below
         }
         throw ProblemException.notFound("no " + what + " with id '" + shorten(raw) + "'");
     }

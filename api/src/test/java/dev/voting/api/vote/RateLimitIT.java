@@ -1,0 +1,90 @@
+package dev.voting.api.vote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.voting.api.ApiApplication;
+import dev.voting.testkit.ApiClient;
+import dev.voting.testkit.Isolated;
+import dev.voting.testkit.process.LocalRedis;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Token buckets in Redis per voter and per client IP (G7): 429 with Retry-After and the RateLimit
+ * headers; a refused vote queues nothing. Without Redis the API fails open for limits, says so in
+ * a metric, and PostgreSQL still keeps one vote per voter.
+ */
+class RateLimitIT {
+
+    @Test
+    void aVoterPastTheBurstIsRefusedWithRetryAfterAndRateLimitHeaders() {
+        try (Isolated env = Isolated.create(Map.of("RATE_LIMIT_VOTER_PER_SECOND", "1", "RATE_LIMIT_VOTER_BURST", "3"));
+             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiClient client = new ApiClient(api.port())) {
+            JsonNode poll = client.createPoll("Limits", "A", "B");
+            long pollId = poll.path("id").asLong();
+            long a = poll.path("candidates").get(0).path("id").asLong();
+            assertEquals(202, client.vote(pollId, "rita", a).status());
+            assertEquals(409, client.vote(pollId, "rita", a).status(), "a repeat spends a token too");
+            assertEquals(409, client.vote(pollId, "rita", a).status());
+            long queued = env.messagesReady(env.queue());
+
+            ApiClient.Reply limited = client.vote(pollId, "rita", a);
+            assertEquals(429, limited.status(), limited.body());
+            assertEquals("rate_limited", limited.type());
+            assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
+            assertEquals("1;w=1", limited.header("RateLimit-Policy"));
+            Matcher header = Pattern.compile("limit=1, remaining=0, reset=(\\d+)").matcher(limited.header("RateLimit"));
+            assertTrue(header.matches(), limited.header("RateLimit"));
+            assertEquals(queued, env.messagesReady(env.queue()), "a refused vote queues nothing");
+            assertEquals(202, client.vote(pollId, "sam", a).status(), "the limit is per voter");
+        }
+    }
+
+    @Test
+    void oneClientAddressPastItsBurstIsRefused() {
+        try (Isolated env = Isolated.create(Map.of("RATE_LIMIT_IP_PER_SECOND", "1", "RATE_LIMIT_IP_BURST", "2"));
+             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiClient client = new ApiClient(api.port())) {
+            JsonNode poll = client.createPoll("IP limits", "A", "B");
+            long pollId = poll.path("id").asLong();
+            long a = poll.path("candidates").get(0).path("id").asLong();
+            assertEquals(202, client.vote(pollId, "ip-voter-1", a).status());
+            assertEquals(202, client.vote(pollId, "ip-voter-2", a).status());
+            ApiClient.Reply limited = client.vote(pollId, "ip-voter-3", a);
+            assertEquals(429, limited.status(), limited.body());
+            assertTrue(limited.json().path("detail").asText().contains("ip"), limited.body());
+            assertEquals("1;w=1", limited.header("RateLimit-Policy"));
+        }
+    }
+
+    @Test
+    void withoutRedisVotesAreStillTakenAndTheMetricSaysSo() {
+        try (LocalRedis redis = new LocalRedis(Path.of("target", "rate-limit-redis")).start();
+             Isolated env = Isolated.create(Map.of("REDIS_URL", redis.url(), "RATE_LIMIT_VOTER_PER_SECOND", "1",
+                     "RATE_LIMIT_VOTER_BURST", "1"));
+             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiClient client = new ApiClient(api.port())) {
+            JsonNode poll = client.createPoll("No Redis", "A", "B");
+            long pollId = poll.path("id").asLong();
+            long a = poll.path("candidates").get(0).path("id").asLong();
+            long queued = env.messagesReady(env.queue());
+            redis.kill();
+
+            assertEquals(202, client.vote(pollId, "una", a).status(), "limits fail open");
+            assertEquals(202, client.vote(pollId, "una", a).status(), "past the voter's burst: no limit without Redis");
+            assertEquals(queued + 2, env.messagesReady(env.queue()), "both are durable; the worker's unique key keeps one");
+            String metrics = client.get("/metrics").body();
+            Matcher unchecked = Pattern.compile("(?m)^votes_admission_unchecked_total\\{[^}]*} (\\S+)$").matcher(metrics);
+            assertTrue(unchecked.find(), "votes_admission_unchecked_total is exported");
+            assertEquals(2.0, Double.parseDouble(unchecked.group(1)));
+        }
+    }
+}
