@@ -8,9 +8,11 @@ MVN := ./mvnw -B -q
 ENV := scripts/with-env
 API_JAR := api/target/voting-api.jar
 WORKER_JAR := worker/target/voting-worker.jar
+LOADTEST_JAR := loadtest/target/voting-loadtest.jar
 SOURCES := $(shell find pom.xml sql shared/src shared/pom.xml api/src api/pom.xml worker/src worker/pom.xml -type f 2>/dev/null)
+LOADTEST_SOURCES := $(shell find loadtest/pom.xml loadtest/src -type f 2>/dev/null)
 
-.PHONY: help build test run run-api run-worker migrate token clean chaos dlq dlq-replay
+.PHONY: help build test run run-api run-worker migrate token clean chaos dlq dlq-replay loadtest loadtest-smoke bench
 
 help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
@@ -21,6 +23,9 @@ help:
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
 	@echo "make chaos       ~2 min of votes under 10 injected faults; prints lost/phantom/double-counted (all 0)"
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
+	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
+	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
+	@echo "make bench       wrk at 50 and 1,000 connections, then a 1,000,000-vote drain; table in loadtest/results and the README"
 
 build: $(API_JAR) $(WORKER_JAR)
 
@@ -29,6 +34,7 @@ $(API_JAR) $(WORKER_JAR) &: $(SOURCES)
 
 test:
 	$(MVN) verify
+	$(MAKE) --no-print-directory loadtest-smoke
 
 run: build
 	$(ENV) scripts/run.sh
@@ -57,6 +63,22 @@ dlq: build
 
 dlq-replay: build
 	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters replay
+
+# Load tests and the benchmark (loadtest/; README "Performance"). Each starts its own API and workers
+# on a slice of their own (schema, queue, key prefix, port; rate limits off) unless told otherwise.
+$(LOADTEST_JAR): $(SOURCES) $(LOADTEST_SOURCES)
+	$(MVN) -pl loadtest -am package -DskipTests -DskipITs
+
+loadtest: build $(LOADTEST_JAR)
+	$(ENV) java -cp $(LOADTEST_JAR) dev.voting.loadtest.LoadTest $(or $(SIMULATION),VoteStorm)
+
+loadtest-smoke: build $(LOADTEST_JAR)
+	$(ENV) java -cp $(LOADTEST_JAR) dev.voting.loadtest.LoadTest VoteStorm --smoke
+
+bench: build $(LOADTEST_JAR)
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian's package)"; \
+		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+	$(ENV) java -cp $(LOADTEST_JAR) dev.voting.loadtest.bench.Bench
 
 clean:
 	$(MVN) clean

@@ -2,7 +2,7 @@ package dev.voting.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.loadtest.system.Ledger;
-import dev.voting.loadtest.system.Slice;
+import dev.voting.loadtest.system.OwnedSystem;
 import dev.voting.loadtest.system.SystemUnderTest;
 import dev.voting.loadtest.traffic.ApiCalls;
 import dev.voting.loadtest.traffic.RunRecord;
@@ -20,7 +20,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * {@code make loadtest} and {@code make loadtest-smoke}: runs a simulation against the system at
@@ -65,28 +66,27 @@ public final class LoadTest {
 
     private boolean run() {
         String baseUrl = environment.getOrDefault("BASE_URL", "http://127.0.0.1:8000");
-        Resources resources = new Resources();
-        Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "loadtest-cleanup"));
+        OwnedSystem owned = null;
         try {
             String where;
             Config config;
             if (smoke || !new ApiCalls(baseUrl).answers()) {
                 int port = smoke ? 0 : URI.create(baseUrl).getPort();
-                Slice slice = resources.slice(Slice.create(environment, port == -1 ? 80 : port));
-                System.out.printf("loadtest: nothing to test at %s yet; starting the API and %d worker(s) on %s (slice %s, rate limits off)%n",
-                        smoke ? "a free port" : baseUrl, workers(), slice.baseUrl(), slice.name());
-                resources.system(SystemUnderTest.start(slice, options(), module.resolve("target/run/" + slice.name())));
-                baseUrl = slice.baseUrl();
-                config = slice.config();
-                where = baseUrl + " (started for this run, slice " + slice.name() + ")";
+                System.out.printf("loadtest: nothing answers at %s: ", smoke ? "(smoke runs its own system)" : baseUrl);
+                owned = OwnedSystem.start(environment, port == -1 ? 80 : port, options(), module.resolve("target/run"));
+                baseUrl = owned.slice().baseUrl();
+                config = owned.slice().config();
+                where = baseUrl + " (started for this run, slice " + owned.slice().name() + ")";
             } else {
                 System.out.printf("loadtest: testing the system that answers at %s; its PostgreSQL schema and queue are taken"
                         + " from the environment, and its rate limits must be off (all the load comes from one IP)%n", baseUrl);
                 config = Config.from(environment);
                 where = baseUrl;
             }
+            String memoryAtStart = memory(owned);
             Path recordFile = module.resolve("target/loadtest").toAbsolutePath()
-                    .resolve(simulation.toLowerCase() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+                    .resolve(simulation.toLowerCase(Locale.ROOT) + "-"
+                            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
             Map<String, String> properties = new LinkedHashMap<>(smoke ? SMOKE : Map.of());
             KNOBS.forEach((variable, property) -> {
                 String value = environment.get(variable);
@@ -108,14 +108,28 @@ public final class LoadTest {
                 System.out.printf("loadtest: waiting for the queue to drain (%,d accepted first votes)...%n", accepted);
                 Ledger.Drained drained = ledger.awaitCounted(record.pollId(), accepted, Duration.ofSeconds(15), Duration.ofMinutes(5));
                 LoadSummary summary = new LoadSummary(record, drained, ledger.exactness(record.pollId()), outcome,
-                        simulation.equals("PrimeTime") ? Set.of(202, 409, 429, 503) : Set.of(202, 409), where);
+                        simulation.equals("PrimeTime") ? new TreeSet<>(List.of(202, 409, 429, 503)) : new TreeSet<>(List.of(202, 409)),
+                        where);
                 summary.print(System.out);
-                resources.printMemory();
+                if (owned != null) {
+                    System.out.printf("memory (RSS)      at start: %s; at the end: %s%n", memoryAtStart, memory(owned));
+                }
                 return summary.passed();
             }
         } finally {
-            resources.close();
+            if (owned != null) {
+                owned.close();
+            }
         }
+    }
+
+    private static String memory(OwnedSystem owned) {
+        if (owned == null) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder("api " + ProcessMemory.rssMegabytes(owned.system().apiPid()) + " MB");
+        owned.system().workerPids().forEach(pid -> line.append(", worker ").append(ProcessMemory.rssMegabytes(pid)).append(" MB"));
+        return line.toString();
     }
 
     private int workers() {
@@ -123,9 +137,7 @@ public final class LoadTest {
     }
 
     private SystemUnderTest.Options options() {
-        return new SystemUnderTest.Options(Path.of("api/target/voting-api.jar"), Path.of("worker/target/voting-worker.jar"),
-                environment.getOrDefault("API_JAVA_OPTS", ""), environment.getOrDefault("WORKER_JAVA_OPTS", ""), workers(),
-                "1".equals(environment.get("PROFILE")));
+        return SystemUnderTest.Options.fromEnvironment(environment, workers());
     }
 
     private static RunRecord read(Path file) {
@@ -134,49 +146,6 @@ public final class LoadTest {
             return mapper.readValue(file.toFile(), RunRecord.class);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the run record " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** What a run started, closed once, in reverse order, also on Ctrl-C. */
-    private final class Resources {
-        private Slice slice;
-        private SystemUnderTest system;
-        private String memoryAtStart = "";
-        private boolean closed;
-
-        Slice slice(Slice created) {
-            slice = created;
-            return created;
-        }
-
-        void system(SystemUnderTest started) {
-            system = started;
-            memoryAtStart = memory();
-        }
-
-        void printMemory() {
-            if (system != null) {
-                System.out.printf("memory (RSS)      at start: %s; at the end: %s%n", memoryAtStart, memory());
-            }
-        }
-
-        private String memory() {
-            StringBuilder line = new StringBuilder("api " + ProcessMemory.rssMegabytes(system.apiPid()) + " MB");
-            system.workerPids().forEach(pid -> line.append(", worker ").append(ProcessMemory.rssMegabytes(pid)).append(" MB"));
-            return line.toString();
-        }
-
-        synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (system != null) {
-                system.close();
-            }
-            if (slice != null && !"1".equals(environment.get("KEEP"))) {
-                slice.drop();
-            }
         }
     }
 }

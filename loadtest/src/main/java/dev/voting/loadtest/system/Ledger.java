@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * ends with these numbers, never with the load client's view alone.
  */
 public final class Ledger implements AutoCloseable {
-    /** The per-candidate view of one poll: vote rows, and the counts the worker raised with them (G3). */
+    /** The per-candidate view of one poll, read in one statement: vote rows, and the counts raised with them (G3). */
     public record Exactness(Map<Long, Long> rows, Map<Long, Long> counts) {
         public long total() {
             return rows.values().stream().mapToLong(Long::longValue).sum();
@@ -38,6 +38,8 @@ public final class Ledger implements AutoCloseable {
     /** How waiting for the queue to drain ended: the count then, and when it last rose (epoch ms). */
     public record Drained(long counted, long lastRiseAt, boolean reachedExpected) {
     }
+
+    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private final Config config;
     private final HikariDataSource database;
@@ -58,10 +60,25 @@ public final class Ledger implements AutoCloseable {
     }
 
     public Exactness exactness(long pollId) {
-        return new Exactness(
-                pairs("SELECT c.id, count(v.id) FROM candidates c LEFT JOIN votes v ON v.candidate_id = c.id"
-                        + " WHERE c.poll_id = ? GROUP BY c.id", pollId),
-                pairs("SELECT candidate_id, votes FROM candidate_counts WHERE poll_id = ?", pollId));
+        // one statement, one snapshot: a commit landing between two reads cannot make rows and counts differ
+        String sql = """
+                SELECT c.id, (SELECT count(*) FROM votes v WHERE v.candidate_id = c.id), coalesce(cc.votes, 0)
+                  FROM candidates c LEFT JOIN candidate_counts cc ON cc.candidate_id = c.id
+                 WHERE c.poll_id = ?""";
+        try (var connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, pollId);
+            Map<Long, Long> rows = new TreeMap<>();
+            Map<Long, Long> counts = new TreeMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getLong(1), rs.getLong(2));
+                    counts.put(rs.getLong(1), rs.getLong(3));
+                }
+            }
+            return new Exactness(rows, counts);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     /** Messages ready in the vote queue (not those delivered and awaiting an ack). */
@@ -74,8 +91,9 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code expected} votes are counted and the queue is empty, or until nothing has
-     * been counted for {@code idle} while the queue is empty (votes lost or never sent), or {@code bound}.
+     * Waits until at least {@code expected} votes are counted, the queue is empty and the count has
+     * stood still for a second (stragglers land); or until nothing has been counted for {@code idle}
+     * while the queue is empty (votes lost or never sent); or {@code bound}.
      */
     public Drained awaitCounted(long pollId, long expected, Duration idle, Duration bound) {
         long start = System.currentTimeMillis();
@@ -89,7 +107,7 @@ public final class Ledger implements AutoCloseable {
                 lastRiseAt = now;
             }
             boolean empty = queueDepth() == 0;
-            if (counted >= expected && empty) {
+            if (counted >= expected && empty && now - lastRiseAt >= SETTLE.toMillis()) {
                 return new Drained(counted, lastRiseAt, true);
             }
             if ((empty && now - lastRiseAt > idle.toMillis()) || now - start > bound.toMillis()) {
@@ -114,21 +132,6 @@ public final class Ledger implements AutoCloseable {
                 rs.next();
                 return rs.getLong(1);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read PostgreSQL: " + e.getMessage(), e);
-        }
-    }
-
-    private Map<Long, Long> pairs(String sql, long parameter) {
-        try (var connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, parameter);
-            Map<Long, Long> pairs = new TreeMap<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    pairs.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
-            return pairs;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read PostgreSQL: " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,12 @@ public final class SystemUnderTest implements AutoCloseable {
     /** JVM options are split on spaces; {@code profile} records JDK Flight Recorder files in the run folder. */
     public record Options(Path apiJar, Path workerJar, String apiJavaOptions, String workerJavaOptions, int workers,
                           boolean profile) {
+        /** The jars of this tree; {@code API_JAVA_OPTS}, {@code WORKER_JAVA_OPTS} and {@code PROFILE=1} as for {@code make run}. */
+        public static Options fromEnvironment(Map<String, String> environment, int workers) {
+            return new Options(Path.of("api/target/voting-api.jar"), Path.of("worker/target/voting-worker.jar"),
+                    environment.getOrDefault("API_JAVA_OPTS", ""), environment.getOrDefault("WORKER_JAVA_OPTS", ""), workers,
+                    "1".equals(environment.get("PROFILE")));
+        }
     }
 
     private final Slice slice;

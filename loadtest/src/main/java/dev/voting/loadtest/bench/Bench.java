@@ -1,0 +1,273 @@
+package dev.voting.loadtest.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.voting.loadtest.system.Ledger;
+import dev.voting.loadtest.system.OwnedSystem;
+import dev.voting.loadtest.system.SystemUnderTest;
+import dev.voting.loadtest.traffic.ApiCalls;
+import dev.voting.loadtest.traffic.VoterTokens;
+import dev.voting.shared.config.Config;
+import dev.voting.shared.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code make bench}: peak throughput with a light client, then the workers alone against a full queue.
+ *
+ * <ol>
+ *   <li>starts the API and the worker(s) on a slice of their own (rate limits off);</li>
+ *   <li>a warm-up, then wrk for {@code BENCH_SECONDS} at each of {@code BENCH_CONNECTIONS}, each phase on a
+ *       poll of its own, waiting after each until the queue has drained and checking that PostgreSQL
+ *       counted exactly the votes answered 202;</li>
+ *   <li>stops the workers, fills the queue with {@code BENCH_DRAIN_VOTES} votes in batch messages as
+ *       the API writes them, starts the workers and times them until every vote is counted;</li>
+ *   <li>writes {@code loadtest/results/bench-<date>.md} and {@code .json}, prints the table and puts it
+ *       in the README between the bench markers.</li>
+ * </ol>
+ * CPU seconds per component come from {@code /proc} over each phase (see {@link CpuMeter}).
+ */
+public final class Bench {
+    private static final DateTimeFormatter FILE_DATE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm");
+    private static final DateTimeFormatter SHOWN_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+    private static final Set<Integer> SHEDDING_OR_ANSWERED = Set.of(202, 409, 429, 503);
+
+    private final Map<String, String> environment;
+    private final int seconds;
+    private final int warmupSeconds;
+    private final List<Integer> connections;
+    private final int drainVotes;
+    private final int workers;
+    private final int tokenCount;
+    private final int wrkThreads;
+    private final Path module = Path.of("loadtest");
+
+    private Bench(Map<String, String> environment) {
+        this.environment = environment;
+        this.seconds = number("BENCH_SECONDS", 30);
+        this.warmupSeconds = number("BENCH_WARMUP_SECONDS", 10);
+        this.connections = Arrays.stream(environment.getOrDefault("BENCH_CONNECTIONS", "50,1000").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
+        this.drainVotes = number("BENCH_DRAIN_VOTES", 1_000_000);
+        this.workers = number("WORKERS", 1);
+        this.tokenCount = number("BENCH_TOKENS", 1_000_000);
+        this.wrkThreads = number("BENCH_WRK_THREADS", 2);
+    }
+
+    public static void main(String[] args) {
+        try {
+            new Bench(System.getenv()).run();
+        } catch (RuntimeException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private void run() {
+        Path tokens = MintTokens.ensure(module.resolve("target/tokens"), tokenCount, environment);
+        VoterTokens minter = VoterTokens.fromEnvironment(environment);
+        ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
+        BenchResult result;
+        Path runFolder;
+        try (OwnedSystem owned = OwnedSystem.start(environment, 0, SystemUnderTest.Options.fromEnvironment(environment, workers),
+                module.resolve("target/run"))) {
+            runFolder = owned.system().runFolder();
+            Config config = owned.slice().config();
+            ApiCalls api = new ApiCalls(owned.slice().baseUrl());
+            Wrk wrk = new Wrk(runFolder, wrkThreads);
+            CpuMeter meter = new CpuMeter(config, () -> List.of(owned.system().apiPid()), owned.system()::workerPids);
+            try (Ledger ledger = new Ledger(config)) {
+                Phases phases = new Phases(owned, api, minter, wrk, meter, ledger, tokens, tokenCount);
+                if (warmupSeconds > 0) {
+                    System.out.printf("bench: warm-up, %d s at 50 connections (not reported)%n", warmupSeconds);
+                    phases.load("warm-up", 50, Duration.ofSeconds(warmupSeconds));
+                }
+                List<BenchResult.LoadPhase> load = new ArrayList<>();
+                for (int c : connections) {
+                    System.out.printf("bench: %d s at %,d connections%n", seconds, c);
+                    load.add(phases.load(String.format("%,d connections", c), c, Duration.ofSeconds(seconds)));
+                }
+                BenchResult.Drain drain = null;
+                if (drainVotes > 0) {
+                    System.out.printf("bench: drain test, %,d votes queued with the worker(s) stopped%n", drainVotes);
+                    drain = phases.drain(drainVotes, workers);
+                }
+                result = new BenchResult(started.format(SHOWN_DATE), Machine.describe(), settings(config), load, drain,
+                        goals(load, drain));
+            }
+        }
+        String markdown = BenchReport.markdown(result);
+        write(result, markdown, started);
+        System.out.println();
+        System.out.println(markdown);
+        if (!"0".equals(environment.get("BENCH_README")) && BenchReport.updateReadme(Path.of("README.md"), markdown)) {
+            System.out.println("bench: README.md shows this table now (between the bench markers)");
+        }
+        Profiles.summarise(runFolder);
+    }
+
+    private BenchResult.Settings settings(Config config) {
+        return new BenchResult.Settings(seconds, warmupSeconds, wrkThreads, workers, config.worker().lanes(),
+                config.votes().publishChannels(), config.votes().publishMaxBatch(),
+                environment.getOrDefault("API_JAVA_OPTS", ""), environment.getOrDefault("WORKER_JAVA_OPTS", ""), tokenCount);
+    }
+
+    static List<BenchResult.Goal> goals(List<BenchResult.LoadPhase> load, BenchResult.Drain drain) {
+        List<BenchResult.Goal> goals = new ArrayList<>();
+        String fifty = "≥ 10,000 votes/s accepted and counted for 30 s at 50 connections, p99 ≤ 50 ms";
+        load.stream().filter(p -> p.connections() == 50).findFirst().ifPresentOrElse(p -> goals.add(new BenchResult.Goal(fifty,
+                BenchReport.whole(p.acceptedPerSecond()) + " accepted/s, " + BenchReport.whole(p.countedPerSecond())
+                        + " counted/s, p99 " + BenchReport.oneDecimal(p.p99Millis()) + " ms" + (p.exact() ? "" : ", counts NOT exact"),
+                p.acceptedPerSecond() >= 10_000 && p.countedPerSecond() >= 10_000 && p.p99Millis() <= 50 && p.exact())),
+                () -> goals.add(new BenchResult.Goal(fifty, "not run", false)));
+        String thousand = "at 1,000 connections no error but 429/503, no socket errors";
+        load.stream().filter(p -> p.connections() == 1_000).findFirst().ifPresentOrElse(p -> {
+            boolean codesOk = SHEDDING_OR_ANSWERED.containsAll(p.codes().keySet());
+            goals.add(new BenchResult.Goal(thousand, BenchReport.codes(p) + (p.exact() ? "" : ", counts NOT exact"),
+                    codesOk && p.socketErrorTotal() == 0 && p.exact()));
+        }, () -> goals.add(new BenchResult.Goal(thousand, "not run", false)));
+        String drained = "worker drain ≥ 30,000 votes/s from a full queue, counts exact";
+        goals.add(drain == null ? new BenchResult.Goal(drained, "not run", false) : new BenchResult.Goal(drained,
+                BenchReport.whole(drain.votesPerSecond()) + " votes/s from the worker's start ("
+                        + BenchReport.whole(drain.countingVotesPerSecond()) + " from its first count)"
+                        + (drain.exact() ? ", exact" : ", counts NOT exact"),
+                drain.votesPerSecond() >= 30_000 && drain.exact()));
+        return goals;
+    }
+
+    private void write(BenchResult result, String markdown, ZonedDateTime started) {
+        Path folder = module.resolve("results");
+        String name = "bench-" + started.format(FILE_DATE);
+        try {
+            Files.createDirectories(folder);
+            ObjectMapper mapper = Json.newMapper();
+            mapper.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(name + ".json").toFile(), result);
+            Files.writeString(folder.resolve(name + ".md"), "# " + name + "\n\n" + markdown);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results: " + e.getMessage(), e);
+        }
+        System.out.println("bench: results in " + folder.resolve(name + ".md") + " and .json");
+    }
+
+    private int number(String name, int fallback) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim().replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /** The measured phases, sharing the system, the client and the meters. */
+    private record Phases(OwnedSystem owned, ApiCalls api, VoterTokens minter, Wrk wrk, CpuMeter meter, Ledger ledger,
+                          Path tokens, int tokenCount) {
+
+        BenchResult.LoadPhase load(String name, int connections, Duration duration) {
+            ApiCalls.CreatedPoll poll = api.createPoll(minter, "bench " + name, 4);
+            CpuMeter.Snapshot before = meter.snapshot();
+            long start = System.currentTimeMillis();
+            Wrk.Result run = wrk.run(owned.slice().baseUrl(), poll.id(), poll.candidateIds(), tokens,
+                    tokenCount, connections, duration, 0);
+            long accepted = run.count(202);
+            Ledger.Drained drained = ledger.awaitCounted(poll.id(), accepted, Duration.ofSeconds(15), Duration.ofMinutes(5));
+            CpuMeter.Snapshot after = meter.snapshot();
+            Ledger.Exactness exactness = ledger.exactness(poll.id());
+            // votes cut off unanswered at the end may or may not have been counted: nothing else may differ
+            boolean exact = exactness.total() >= accepted && exactness.total() <= accepted + run.unanswered()
+                    && exactness.countsMatchRows();
+            double countedSeconds = Math.max(0.001, (drained.lastRiseAt() - start) / 1000.0);
+            Map<String, Long> socket = new LinkedHashMap<>();
+            socket.put("connect", run.errors().connect());
+            socket.put("read", run.errors().read());
+            socket.put("write", run.errors().write());
+            socket.put("timeout", run.errors().timeout());
+            BenchResult.LoadPhase phase = new BenchResult.LoadPhase(name, connections, run.seconds(), run.requests(),
+                    run.unanswered(), accepted,
+                    accepted / run.seconds(), exactness.total(), exactness.total() / countedSeconds,
+                    Math.max(0, drained.lastRiseAt() - start - run.durationMicros() / 1000) / 1000.0,
+                    run.latencyMicros().p50() / 1000.0, run.latencyMicros().p90() / 1000.0, run.latencyMicros().p99() / 1000.0,
+                    run.latencyMicros().max() / 1000.0, new TreeMap<>(run.codes()), socket, run.tokenWraps(), exact,
+                    CpuMeter.seconds(before, after), busyPercent(before, after));
+            System.out.printf("bench: %s: %,.0f accepted/s, %,.0f counted/s, p99 %.1f ms, codes %s, %,d cut off unanswered,"
+                            + " %,d counted, exact %s, CPU %s%n", name, phase.acceptedPerSecond(), phase.countedPerSecond(),
+                    phase.p99Millis(), phase.codes(), run.unanswered(), exactness.total(), exact, phase.cpuSeconds());
+            return phase;
+        }
+
+        BenchResult.Drain drain(int votes, int workers) {
+            SystemUnderTest system = owned.system();
+            system.stopWorkers();
+            ApiCalls.CreatedPoll poll = api.createPoll(minter, "bench drain", 4);
+            QueueFill.Filled filled = QueueFill.fill(owned.slice().config(), poll.id(), poll.candidateIds(), votes,
+                    owned.slice().config().votes().publishMaxBatch());
+            System.out.printf("bench: queued %,d votes in %,d messages in %.1f s; queue depth %,d; starting %d worker(s)%n",
+                    filled.votes(), filled.messages(), filled.took().toMillis() / 1000.0, ledger.queueDepth(), workers);
+            CpuMeter.Snapshot before = meter.snapshot();
+            long start = System.nanoTime();
+            system.startWorkers(workers);
+            long firstCount = 0;
+            long counted = 0;
+            long lastRise = System.nanoTime();
+            while (counted < votes) {
+                long now = System.nanoTime();
+                long current = ledger.counted(poll.id());
+                if (current > counted) {
+                    lastRise = now;
+                    if (counted == 0) {
+                        firstCount = now;
+                    }
+                }
+                counted = current;
+                if (counted < votes && (now - lastRise > Duration.ofSeconds(30).toNanos()
+                        || now - start > Duration.ofMinutes(10).toNanos())) {
+                    System.out.printf("bench: drain stalled at %,d of %,d votes%n", counted, votes);
+                    break;
+                }
+                sleepBriefly();
+            }
+            long end = System.nanoTime();
+            CpuMeter.Snapshot after = meter.snapshot();
+            Ledger.Exactness exactness = ledger.exactness(poll.id());
+            boolean exact = exactness.rows().equals(filled.perCandidate()) && exactness.countsMatchRows();
+            double secondsTotal = (end - start) / 1e9;
+            double secondsCounting = firstCount == 0 ? secondsTotal : (end - firstCount) / 1e9;
+            BenchResult.Drain drain = new BenchResult.Drain(votes, filled.messages(), filled.took().toMillis() / 1000.0, workers,
+                    secondsTotal, counted / secondsTotal, secondsCounting, counted / secondsCounting, counted, exact,
+                    CpuMeter.seconds(before, after), busyPercent(before, after));
+            System.out.printf("bench: drain: %,d votes in %.1f s = %,.0f votes/s (%,.0f from the first count), exact %s, CPU %s%n",
+                    counted, secondsTotal, drain.votesPerSecond(), drain.countingVotesPerSecond(), exact, drain.cpuSeconds());
+            return drain;
+        }
+
+        private static double busyPercent(CpuMeter.Snapshot before, CpuMeter.Snapshot after) {
+            double elapsed = (after.nanos() - before.nanos()) / 1e9;
+            double busy = (after.machineBusy() - before.machineBusy()) / ProcStat.TICKS_PER_SECOND;
+            return 100.0 * busy / (elapsed * Runtime.getRuntime().availableProcessors());
+        }
+
+        private static void sleepBriefly() {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.voting.loadtest.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The markdown of a benchmark: one table of throughput, latency, codes and CPU seconds per
+ * component, CPU per vote, and the speed goals of issue 3 with what was measured against them.
+ */
+final class BenchReport {
+    static final String BEGIN = "<!-- bench:latest:begin -->";
+    static final String END = "<!-- bench:latest:end -->";
+    private static final List<String> CPU_COLUMNS = List.of("api", "worker", "rabbitmq", "postgres", "redis", "client", "other");
+
+    private BenchReport() {
+    }
+
+    static String markdown(BenchResult result) {
+        BenchResult.Machine m = result.machine();
+        BenchResult.Settings s = result.settings();
+        StringBuilder md = new StringBuilder();
+        md.append("Benchmark of ").append(result.date()).append(" on ").append(m.cpu()).append(", ").append(m.cores())
+                .append(" cores, ").append(String.format(Locale.ROOT, "%.0f", m.memoryMiB() / 1024.0)).append(" GiB, Linux ")
+                .append(m.kernel()).append(", JDK ").append(m.jdk()).append("; commit ").append(m.commit())
+                .append(m.uncommittedChanges() ? " with uncommitted changes" : "").append(".\n")
+                .append("API + ").append(s.workers()).append(" worker (").append(s.workerLanes()).append(" lanes), publish ")
+                .append(s.publishChannels()).append(" channels × ≤ ").append(s.publishMaxBatch()).append(" votes/message; client wrk, ")
+                .append(s.wrkThreads()).append(" threads, on the same machine; ").append(s.seconds()).append(" s per load phase after a ")
+                .append(s.warmupSeconds()).append(" s warm-up; every request a first vote by a distinct voter.\n\n");
+
+        md.append("| phase | accepted votes/s | counted votes/s | p50 ms | p99 ms | codes | drain votes/s | exact |");
+        CPU_COLUMNS.forEach(c -> md.append(" CPU s ").append(c).append(" |"));
+        md.append("\n| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |");
+        CPU_COLUMNS.forEach(c -> md.append(" ---: |"));
+        md.append('\n');
+        for (BenchResult.LoadPhase phase : result.load()) {
+            md.append("| ").append(phase.name()).append(" | ").append(whole(phase.acceptedPerSecond()))
+                    .append(" | ").append(whole(phase.countedPerSecond()))
+                    .append(" | ").append(oneDecimal(phase.p50Millis())).append(" | ").append(oneDecimal(phase.p99Millis()))
+                    .append(" | ").append(codes(phase)).append(" | | ").append(exact(phase)).append(" |");
+            CPU_COLUMNS.forEach(c -> md.append(' ').append(oneDecimal(phase.cpuSeconds().getOrDefault(c, 0.0))).append(" |"));
+            md.append('\n');
+        }
+        BenchResult.Drain drain = result.drain();
+        if (drain != null) {
+            md.append("| drain ").append(whole(drain.votes())).append(" votes, ").append(drain.workers()).append(" worker")
+                    .append(" | | | | | ").append(whole(drain.messages())).append(" messages | ")
+                    .append(whole(drain.votesPerSecond())).append(" | ").append(drain.exact() ? "yes" : "**no**").append(" |");
+            CPU_COLUMNS.forEach(c -> md.append(' ').append(oneDecimal(drain.cpuSeconds().getOrDefault(c, 0.0))).append(" |"));
+            md.append('\n');
+        }
+
+        md.append("\nCPU µs per vote (counted votes), and how busy the machine was:\n\n| phase |");
+        CPU_COLUMNS.forEach(c -> md.append(' ').append(c).append(" |"));
+        md.append(" total | machine busy |\n| --- |");
+        CPU_COLUMNS.forEach(c -> md.append(" ---: |"));
+        md.append(" ---: | ---: |\n");
+        for (BenchResult.LoadPhase phase : result.load()) {
+            perVote(md, phase.name(), phase.cpuSeconds(), phase.counted(), phase.machineBusyPercent());
+        }
+        if (drain != null) {
+            perVote(md, "drain", drain.cpuSeconds(), drain.counted(), drain.machineBusyPercent());
+        }
+
+        md.append("\n| goal (issue 3) | measured | met |\n| --- | --- | --- |\n");
+        for (BenchResult.Goal goal : result.goals()) {
+            md.append("| ").append(goal.goal()).append(" | ").append(goal.measured()).append(" | ")
+                    .append(goal.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Replaces what stands between the markers in the README; false when the markers are missing. */
+    static boolean updateReadme(Path readme, String block) {
+        try {
+            String text = Files.readString(readme);
+            String updated = replaceBlock(text, block);
+            if (updated == null) {
+                return false;
+            }
+            Files.writeString(readme, updated);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update " + readme + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code text} with {@code block} between the markers, or null when they are missing. */
+    static String replaceBlock(String text, String block) {
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin < 0 || end < begin) {
+            return null;
+        }
+        return text.substring(0, begin + BEGIN.length()) + "\n" + block.strip() + "\n" + text.substring(end);
+    }
+
+    private static void perVote(StringBuilder md, String name, Map<String, Double> cpu, long votes, double busy) {
+        md.append("| ").append(name).append(" |");
+        double total = 0;
+        for (String c : CPU_COLUMNS) {
+            double seconds = cpu.getOrDefault(c, 0.0);
+            total += seconds;
+            md.append(' ').append(votes == 0 ? "–" : whole(seconds * 1e6 / votes)).append(" |");
+        }
+        md.append(' ').append(votes == 0 ? "–" : whole(total * 1e6 / votes)).append(" | ")
+                .append(String.format(Locale.ROOT, "%.0f %%", busy)).append(" |\n");
+    }
+
+    /** "yes", with the votes cut off unanswered at the end that were counted all the same. */
+    static String exact(BenchResult.LoadPhase phase) {
+        if (!phase.exact()) {
+            return "**no**: counted " + whole(phase.counted()) + ", accepted " + whole(phase.accepted());
+        }
+        long extra = phase.counted() - phase.accepted();
+        return extra == 0 ? "yes" : "yes (+" + whole(extra) + " of " + whole(phase.unanswered()) + " cut off)";
+    }
+
+    static String codes(BenchResult.LoadPhase phase) {
+        List<String> parts = new ArrayList<>(phase.codes().entrySet().stream()
+                .map(e -> e.getKey() + ": " + whole(e.getValue())).collect(Collectors.toList()));
+        long socket = phase.socketErrorTotal();
+        parts.add(socket == 0 ? "no socket errors" : "**socket errors " + phase.socketErrors().entrySet().stream()
+                .filter(e -> e.getValue() > 0).map(e -> e.getKey() + " " + whole(e.getValue()))
+                .collect(Collectors.joining(", ")) + "**");
+        return String.join("; ", parts);
+    }
+
+    static String whole(double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    static String oneDecimal(double value) {
+        return String.format(Locale.ROOT, "%,.1f", value);
+    }
+}
