@@ -15,6 +15,8 @@ public final class ServerLimits {
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(http.maxRequestSeconds()));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(http.maxRequestSeconds()));
         System.setProperty("sun.net.httpserver.idleInterval", Integer.toString(http.idleSeconds()));
+        // The idle sweep runs every clockTick (10 s by default): once a second keeps idle limits to the second.
+        System.setProperty("sun.net.httpserver.clockTick", "1000");
         System.setProperty("jdk.httpserver.maxConnections", Integer.toString(http.maxConnections()));
         // Keep-alive for every client up to the connection cap, instead of the default 200.
         System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(http.maxConnections()));
