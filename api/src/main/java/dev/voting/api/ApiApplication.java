@@ -40,6 +40,7 @@ import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.Shutdown;
 import dev.voting.shared.lifecycle.StartupException;
 import dev.voting.shared.metrics.Metrics;
+import dev.voting.shared.metrics.PipelineProbe;
 import dev.voting.shared.redis.CountsCache;
 import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
@@ -101,6 +102,8 @@ public final class ApiApplication implements AutoCloseable {
                 Dependency.POSTGRESQL, () -> isValid(database),
                 Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                 Dependency.RABBITMQ, publisher::isHealthy), Duration.ofSeconds(2));
+        RedisClients.monitor(redis, registry);
+        shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
 
         ResultsFeeds feeds = new ResultsFeeds(results, catalog, Duration.ofMillis(500), MAX_RESULTS_VIEWERS, registry);
         Router router = new Router(routes(

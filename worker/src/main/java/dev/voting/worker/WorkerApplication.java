@@ -15,6 +15,8 @@ import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.Shutdown;
 import dev.voting.shared.lifecycle.StartupException;
 import dev.voting.shared.metrics.Metrics;
+import dev.voting.shared.metrics.PipelineProbe;
+import dev.voting.shared.redis.CountsCache;
 import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
@@ -45,7 +47,8 @@ public final class WorkerApplication implements AutoCloseable {
             ObjectMapper mapper = Json.newMapper();
             Config.Worker worker = config.worker();
             HikariDataSource database = shutdown.register("postgresql",
-                    Postgres.pool(withPoolSize(config.database(), worker.lanes() + 1), "worker", registry));
+                    // one connection per lane, one for readiness and one for the counts-drift check
+                    Postgres.pool(withPoolSize(config.database(), worker.lanes() + 2), "worker", registry));
             RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
             Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
             rabbit = shutdown.register("rabbitmq", new ConnectionHolder(amqp, "voting-worker", amqp.connectAtStartup("voting-worker")));
@@ -75,6 +78,10 @@ public final class WorkerApplication implements AutoCloseable {
                     Dependency.POSTGRESQL, () -> isValid(database),
                     Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                     Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
+            RedisClients.monitor(redis, registry);
+            shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
+            shutdown.register("counts-drift", new CountsDrift(database, redis,
+                    new CountsCache(new RedisKeys(config.redis().keyPrefix())), registry, Duration.ofSeconds(30)).start());
             ops = shutdown.register("ops-server", new OpsServer(worker.metricsPort(), registry, readiness, mapper));
         } catch (IOException e) {
             shutdown.close();

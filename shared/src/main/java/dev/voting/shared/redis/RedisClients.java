@@ -4,6 +4,8 @@ import dev.voting.shared.config.Config;
 import dev.voting.shared.config.Secrets;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.StartupException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -15,6 +17,23 @@ import java.time.Duration;
 /** The pooled, thread-safe Redis client both processes share. */
 public final class RedisClients {
     private RedisClients() {
+    }
+
+    /**
+     * The pool's health as gauges: {@code redis_pool_connections{state=active|idle}}, the threads
+     * waiting for a connection ({@code redis_pool_waiting_threads}, above 0 means the pool is too
+     * small), and its size.
+     */
+    public static void monitor(RedisClient client, MeterRegistry registry) {
+        var pool = client.getPool();
+        Gauge.builder("redis.pool.connections", pool, p -> p.getNumActive()).tag("state", "active")
+                .description("Redis connections of the pool, by state").register(registry);
+        Gauge.builder("redis.pool.connections", pool, p -> p.getNumIdle()).tag("state", "idle")
+                .description("Redis connections of the pool, by state").register(registry);
+        Gauge.builder("redis.pool.waiting.threads", pool, p -> p.getNumWaiters())
+                .description("Threads waiting for a Redis connection").register(registry);
+        Gauge.builder("redis.pool.max.connections", pool, p -> p.getMaxTotal())
+                .description("Size of the Redis pool").register(registry);
     }
 
     public static RedisClient create(Config.Redis config) {
