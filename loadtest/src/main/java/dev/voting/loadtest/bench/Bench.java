@@ -203,7 +203,7 @@ public final class Bench {
                     Math.max(0, drained.lastRiseAt() - start - run.durationMicros() / 1000) / 1000.0,
                     run.latencyMicros().p50() / 1000.0, run.latencyMicros().p90() / 1000.0, run.latencyMicros().p99() / 1000.0,
                     run.latencyMicros().max() / 1000.0, new TreeMap<>(run.codes()), socket, run.tokenWraps(), exact,
-                    CpuMeter.seconds(before, after), busyPercent(before, after));
+                    CpuMeter.seconds(before, after), busyPercent(before, after), CpuMeter.busiestOthers(before, after, 3));
             System.out.printf("bench: %s: %,.0f accepted/s, %,.0f counted/s, p99 %.1f ms, codes %s, %,d cut off unanswered,"
                             + " %,d counted, exact %s, CPU %s%n", name, phase.acceptedPerSecond(), phase.countedPerSecond(),
                     phase.p99Millis(), phase.codes(), run.unanswered(), exactness.total(), exact, phase.cpuSeconds());
@@ -249,7 +249,7 @@ public final class Bench {
             double secondsCounting = firstCount == 0 ? secondsTotal : (end - firstCount) / 1e9;
             BenchResult.Drain drain = new BenchResult.Drain(votes, filled.messages(), filled.took().toMillis() / 1000.0, workers,
                     secondsTotal, counted / secondsTotal, secondsCounting, counted / secondsCounting, counted, exact,
-                    CpuMeter.seconds(before, after), busyPercent(before, after));
+                    CpuMeter.seconds(before, after), busyPercent(before, after), CpuMeter.busiestOthers(before, after, 3));
             System.out.printf("bench: drain: %,d votes in %.1f s = %,.0f votes/s (%,.0f from the first count), exact %s, CPU %s%n",
                     counted, secondsTotal, drain.votesPerSecond(), drain.countingVotesPerSecond(), exact, drain.cpuSeconds());
             return drain;

@@ -69,6 +69,14 @@ final class BenchReport {
             perVote(md, "drain", drain.cpuSeconds(), drain.counted(), drain.machineBusyPercent());
         }
 
+        md.append("\nBusiest processes outside the system (\"other\": noise from a shared machine, not the system's load):\n");
+        for (BenchResult.LoadPhase phase : result.load()) {
+            md.append("- ").append(phase.name()).append(": ").append(others(phase.busiestOthers())).append('\n');
+        }
+        if (drain != null) {
+            md.append("- drain: ").append(others(drain.busiestOthers())).append('\n');
+        }
+
         md.append("\n| goal (issue 3) | measured | met |\n| --- | --- | --- |\n");
         for (BenchResult.Goal goal : result.goals()) {
             md.append("| ").append(goal.goal()).append(" | ").append(goal.measured()).append(" | ")
@@ -131,6 +139,11 @@ final class BenchReport {
                 .filter(e -> e.getValue() > 0).map(e -> e.getKey() + " " + whole(e.getValue()))
                 .collect(Collectors.joining(", ")) + "**");
         return String.join("; ", parts);
+    }
+
+    private static String others(List<String> busiest) {
+        return busiest.isEmpty() ? "none above 0.5 s" : busiest.stream().map(o -> "`" + o.replace("`", "'") + "`")
+                .collect(Collectors.joining(", "));
     }
 
     static String whole(double value) {

@@ -19,13 +19,15 @@ record BenchResult(String date, Machine machine, Settings settings, List<LoadPha
      * phase's poll once the queue drained, {@code countedPerSecond} over the time from the first request to
      * the last count; latency in ms over every answer; CPU seconds per component over the same time.
      * {@code unanswered}: votes sent but cut off unanswered when wrk stopped; each may or may not count,
-     * so exact means accepted ≤ counted ≤ accepted + unanswered, and counts = rows.
+     * so exact means accepted ≤ counted ≤ accepted + unanswered, and counts = rows. {@code busiestOthers}:
+     * the processes outside the system that used the most CPU meanwhile (noise on a shared machine).
      */
     record LoadPhase(String name, int connections, double seconds, long requests, long unanswered, long accepted,
                      double acceptedPerSecond,
                      long counted, double countedPerSecond, double countLagSeconds, double p50Millis, double p90Millis,
                      double p99Millis, double maxMillis, Map<Integer, Long> codes, Map<String, Long> socketErrors,
-                     long tokenWraps, boolean exact, Map<String, Double> cpuSeconds, double machineBusyPercent) {
+                     long tokenWraps, boolean exact, Map<String, Double> cpuSeconds, double machineBusyPercent,
+                     List<String> busiestOthers) {
         long socketErrorTotal() {
             return socketErrors.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -37,7 +39,7 @@ record BenchResult(String date, Machine machine, Settings settings, List<LoadPha
      */
     record Drain(long votes, long messages, double fillSeconds, int workers, double seconds, double votesPerSecond,
                  double countingSeconds, double countingVotesPerSecond, long counted, boolean exact,
-                 Map<String, Double> cpuSeconds, double machineBusyPercent) {
+                 Map<String, Double> cpuSeconds, double machineBusyPercent, List<String> busiestOthers) {
     }
 
     record Goal(String goal, String measured, boolean met) {

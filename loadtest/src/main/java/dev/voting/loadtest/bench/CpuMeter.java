@@ -3,9 +3,13 @@ package dev.voting.loadtest.bench;
 import dev.voting.shared.config.Config;
 
 import java.net.URI;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -17,8 +21,8 @@ import java.util.function.Supplier;
 final class CpuMeter {
     static final List<String> COMPONENTS = List.of("api", "worker", "rabbitmq", "postgres", "redis", "client", "bench", "other");
 
-    /** Ticks per component and the machine's busy ticks, at one instant. */
-    record Snapshot(Map<String, Long> ticks, long machineBusy, long nanos) {
+    /** Ticks per component, the machine's busy ticks, and every other process's own ticks, at one instant. */
+    record Snapshot(Map<String, Long> ticks, long machineBusy, long nanos, Map<Long, Long> others) {
     }
 
     private final Supplier<List<Long>> api;
@@ -38,19 +42,42 @@ final class CpuMeter {
 
     Snapshot snapshot() {
         Map<String, Long> ticks = new LinkedHashMap<>();
+        Set<Long> known = new HashSet<>(List.of(rabbitmq, postgres, redis, self));
+        known.addAll(api.get());
+        known.addAll(workers.get());
         ticks.put("api", sum(api.get()));
         ticks.put("worker", sum(workers.get()));
         ticks.put("rabbitmq", sum(List.of(rabbitmq)));
         long pg = sum(List.of(postgres));
-        for (ProcStat.Times backend : ProcStat.children(postgres)) {
-            pg += backend.ownTicks() + backend.reapedChildrenTicks();
+        Map<Long, Long> others = new HashMap<>();
+        for (ProcStat.Times process : ProcStat.all()) {
+            if (process.parent() == postgres) {
+                pg += process.ownTicks() + process.reapedChildrenTicks();
+            } else if (!known.contains(process.pid()) && process.parent() != self) {
+                others.put(process.pid(), process.ownTicks());
+            }
         }
         ticks.put("postgres", pg);
         ticks.put("redis", sum(List.of(redis)));
         ProcStat.Times me = ProcStat.times(self).orElseThrow();
         ticks.put("client", me.reapedChildrenTicks());
         ticks.put("bench", me.ownTicks());
-        return new Snapshot(ticks, ProcStat.machineBusyTicks(), System.nanoTime());
+        return new Snapshot(ticks, ProcStat.machineBusyTicks(), System.nanoTime(), others);
+    }
+
+    /**
+     * The processes outside the system that used the most CPU between two snapshots, "name pid: seconds",
+     * so that a reader can tell load the system made from other people's builds on a shared machine.
+     */
+    static List<String> busiestOthers(Snapshot before, Snapshot after, int limit) {
+        return after.others().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.others().getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() >= ProcStat.TICKS_PER_SECOND / 2)
+                .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+                .limit(limit)
+                .map(e -> String.format(Locale.ROOT, "%s %d: %.1f s", ProcStat.describe(e.getKey()), e.getKey(),
+                        e.getValue() / ProcStat.TICKS_PER_SECOND))
+                .toList();
     }
 
     /** Seconds per component, "other" last: the machine's busy time that none of the components account for. */

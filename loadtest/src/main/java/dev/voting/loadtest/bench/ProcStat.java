@@ -42,19 +42,29 @@ final class ProcStat {
                 Long.parseLong(rest[13]) + Long.parseLong(rest[14]));
     }
 
-    /** Every live process whose parent is {@code parent}. */
-    static List<Times> children(long parent) {
-        List<Times> children = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-            for (Path process : processes) {
-                times(Long.parseLong(process.getFileName().toString()))
-                        .filter(t -> t.parent() == parent)
-                        .ifPresent(children::add);
+    /** Every live process. */
+    static List<Times> all() {
+        List<Times> processes = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path process : entries) {
+                times(Long.parseLong(process.getFileName().toString())).ifPresent(processes::add);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
         }
-        return children;
+        return processes;
+    }
+
+    /** A short name for a process: its command and the end of its command line (where Maven's goals and main classes are). */
+    static String describe(long pid) {
+        try {
+            String command = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').trim();
+            String name = command.isEmpty() ? "?" : Path.of(command.split(" ")[0]).getFileName().toString();
+            String tail = command.length() > 48 ? "…" + command.substring(command.length() - 47) : command;
+            return name + " (" + tail + ")";
+        } catch (IOException | RuntimeException e) {
+            return "(gone)";
+        }
     }
 
     /** The busy ticks of the whole machine (all but idle and iowait), from {@code /proc/stat}. */

@@ -17,11 +17,12 @@ class BenchReportTest {
                                                long socketErrors, boolean exact) {
         return new BenchResult.LoadPhase(connections + " connections", connections, 30, 300_000, 40, (long) (accepted * 30),
                 accepted, (long) (accepted * 30) + 12, counted, 0.5, 2, 5, p99, 80, codes,
-                Map.of("connect", 0L, "read", socketErrors, "write", 0L, "timeout", 0L), 0, exact, CPU, 99);
+                Map.of("connect", 0L, "read", socketErrors, "write", 0L, "timeout", 0L), 0, exact, CPU, 99,
+                List.of("java 4711: 3.0 s"));
     }
 
     private static BenchResult.Drain drain(double rate, boolean exact) {
-        return new BenchResult.Drain(1_000_000, 2_000, 4, 1, 1_000_000 / rate, rate, 20, 50_000, 1_000_000, exact, CPU, 98);
+        return new BenchResult.Drain(1_000_000, 2_000, 4, 1, 1_000_000 / rate, rate, 20, 50_000, 1_000_000, exact, CPU, 98, List.of());
     }
 
     @Test
