@@ -7,6 +7,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.voting.shared.amqp.Amqp;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.config.ConfigException;
+import dev.voting.shared.config.Secrets;
 import dev.voting.shared.lifecycle.StartupException;
 
 import java.io.IOException;
@@ -32,6 +33,8 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     private static final long CONFIRM_TIMEOUT_MILLIS = 10_000;
+    /** One run handles at most this many; run it again for the rest. */
+    private static final int MAX_MESSAGES = 100_000;
 
     private final Config.Rabbit config;
     private final Amqp amqp;
@@ -43,16 +46,28 @@ public final class DeadLetters implements AutoCloseable {
         this.connection = amqp.connectAtStartup("voting-dlq");
     }
 
+    /** False when the broker has no such queue: no worker or API has declared it there yet. */
+    public boolean exists() throws TimeoutException {
+        Channel channel;
+        try {
+            channel = connection.createChannel();
+            channel.queueDeclarePassive(config.deadLetterQueue());
+        } catch (IOException e) {
+            return false;  // the broker answered 404 and closed the channel
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the answer is in: the queue exists
+        }
+        return true;
+    }
+
     /** Every message in the DLQ, oldest first, left in place (they are fetched unacked and handed back). */
     public List<Letter> list() throws IOException, TimeoutException {
         List<Letter> letters = new ArrayList<>();
         try (Channel channel = connection.createChannel()) {
-            long count = channel.queueDeclarePassive(config.deadLetterQueue()).getMessageCount();
-            for (long i = 0; i < count; i++) {
-                GetResponse message = channel.basicGet(config.deadLetterQueue(), false);
-                if (message == null) {
-                    break;
-                }
+            for (GetResponse message : takeAll(channel)) {
                 letters.add(letter(message.getProps(), message.getBody()));
             }
             // closing the channel returns every unacked message to the DLQ, in order
@@ -62,18 +77,14 @@ public final class DeadLetters implements AutoCloseable {
 
     /**
      * Moves the messages now in the DLQ back to the queue they came from, each acked in the DLQ only
-     * after the broker confirmed it on the main queue. Returns how many were moved.
+     * after the broker confirmed it on the main queue. All are taken first, so that one the worker
+     * dead-letters again while this runs is not looped. Returns how many were moved.
      */
     public int replay() throws IOException, TimeoutException, InterruptedException {
         int replayed = 0;
         try (Channel channel = connection.createChannel()) {
             channel.confirmSelect();
-            long count = channel.queueDeclarePassive(config.deadLetterQueue()).getMessageCount();
-            for (long i = 0; i < count; i++) {  // only those there now: one that fails again is not looped
-                GetResponse message = channel.basicGet(config.deadLetterQueue(), false);
-                if (message == null) {
-                    break;
-                }
+            for (GetResponse message : takeAll(channel)) {
                 Letter letter = letter(message.getProps(), message.getBody());
                 String target = letter.sourceQueue() == null ? config.queue() : letter.sourceQueue();
                 channel.basicPublish("", target, true, withoutDeadLetterHeaders(message.getProps()), message.getBody());
@@ -83,6 +94,19 @@ public final class DeadLetters implements AutoCloseable {
             }
         }
         return replayed;
+    }
+
+    /**
+     * Fetches, unacked, every message the DLQ holds now (until it answers "empty"): the message count
+     * the broker reports can lag behind a quorum queue's confirmed publishes, so it is not the bound.
+     */
+    private List<GetResponse> takeAll(Channel channel) throws IOException {
+        List<GetResponse> messages = new ArrayList<>();
+        for (GetResponse message; messages.size() < MAX_MESSAGES
+                && (message = channel.basicGet(config.deadLetterQueue(), false)) != null; ) {
+            messages.add(message);
+        }
+        return messages;
     }
 
     static Letter letter(AMQP.BasicProperties properties, byte[] body) {
@@ -133,6 +157,11 @@ public final class DeadLetters implements AutoCloseable {
             return;
         }
         try (DeadLetters dlq = new DeadLetters(config.rabbit())) {
+            if (!dlq.exists()) {
+                System.out.println("RabbitMQ at " + Secrets.maskUrl(config.rabbit().uri().toString()) + " has no queue "
+                        + config.rabbit().deadLetterQueue() + " (no API or worker has declared it): nothing to show");
+                return;
+            }
             if (command.equals("replay")) {
                 int moved = dlq.replay();
                 System.out.println("replayed " + moved + " message(s) from " + config.rabbit().deadLetterQueue() + " to "

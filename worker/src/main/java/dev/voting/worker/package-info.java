@@ -12,5 +12,10 @@
  * (G2); counts change in the same transaction as the rows they count (G3); an unreadable message is
  * dead-lettered, a readable but invalid vote is recorded as failed with its reason (G6); while a
  * dependency is down, messages are held and retried, never dead-lettered for it.
+ *
+ * <p>Dead letters: {@link dev.voting.worker.DeadLetterSink} republishes an unreadable message to
+ * {@code <queue>.dlq} with its reason and acks it only after the broker's confirm;
+ * {@link dev.voting.worker.DeadLetters} is {@code make dlq} and {@code make dlq-replay}.
+ * {@link dev.voting.worker.HaltAfterCommit} is a test-only fault switch for the chaos suite.
  */
 package dev.voting.worker;

@@ -42,7 +42,6 @@ class DeadLettersIT {
             assertEquals(1, letters.size());
             assertTrue(letters.getFirst().reason().startsWith("not a vote message"), letters.getFirst().reason());
             assertEquals(env.queue(), letters.getFirst().sourceQueue());
-            assertEquals(1, env.messagesReady(deadLetterQueue), "listing leaves the messages in place");
 
             Vote counted = vote(pollId, candidate, "ivan");
             publish(env, env.queue(), counted);
@@ -51,7 +50,8 @@ class DeadLettersIT {
             Vote neverCounted = vote(pollId, candidate, "judy");
             publish(env, deadLetterQueue, counted);
             publish(env, deadLetterQueue, neverCounted);
-            assertEquals(3, dlq.list().size());
+            // Listing left the poison in place: the broker hands it back (asynchronously) beside the two.
+            await(() -> env.messagesReady(deadLetterQueue) == 3);
 
             assertEquals(3, dlq.replay());
             await(() -> countedVotes(env, pollId) == 2 && env.messagesReady(deadLetterQueue) == 1);
