@@ -12,7 +12,7 @@ LOADTEST_JAR := loadtest/target/voting-loadtest.jar
 SOURCES := $(shell find pom.xml sql shared/src shared/pom.xml api/src api/pom.xml worker/src worker/pom.xml -type f 2>/dev/null)
 LOADTEST_SOURCES := $(shell find loadtest/pom.xml loadtest/src -type f 2>/dev/null)
 
-.PHONY: help build test run run-api run-worker migrate token clean chaos dlq dlq-replay loadtest loadtest-smoke bench
+.PHONY: help build test run run-api run-worker migrate token clean chaos dlq dlq-replay loadtest loadtest-smoke bench up down
 
 help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
@@ -25,6 +25,7 @@ help:
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
+	@echo "make up          everything in Docker: PostgreSQL, RabbitMQ, Redis, API, worker, Prometheus, Grafana;  make down  stops it"
 	@echo "make bench       wrk at 50 and 1,000 connections, then a 1,000,000-vote drain; table in loadtest/results and the README"
 
 build: $(API_JAR) $(WORKER_JAR)
@@ -82,3 +83,12 @@ bench: build $(LOADTEST_JAR)
 
 clean:
 	$(MVN) clean
+
+# Docker Compose (needs a Docker engine): the app images are built from the sources, the services
+# wait for each other's health checks. API :8000, Grafana :3000, Prometheus :9090, RabbitMQ UI :15672.
+up:
+	docker compose up -d --build
+	@echo "API http://localhost:8000 (docs /docs)  Grafana http://localhost:3000  Prometheus http://localhost:9090"
+
+down:
+	docker compose down

@@ -1,0 +1,256 @@
+package dev.voting.e2e.ops;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.voting.shared.config.Config;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Dockerfiles, docker-compose.yml and deploy/k8s, checked statically (there is no Docker engine
+ * or cluster here): they parse, name the images, jars and ports the apps really have, and hand the
+ * apps every variable the config record reads. The variable names come from Config's own source,
+ * the one place that names them.
+ */
+class DeploymentManifestsTest {
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Set<String> SECRETS = Set.of("DATABASE_URL", "RABBITMQ_URL", "REDIS_URL", "JWT_SECRET_KEY", "JWT_PUBLIC_KEY");
+    private static final Config DEFAULTS = Config.from(Map.of("JWT_SECRET_KEY", "x".repeat(Config.MIN_HMAC_SECRET_BYTES)));
+
+    /** The app, its image, its jar and the port its probes and metrics answer on. */
+    private record App(String module, String image, String jar, int port) {
+    }
+
+    private static final List<App> APPS = List.of(
+            new App("api", "voting-api", "voting-api.jar", DEFAULTS.http().port()),
+            new App("worker", "voting-worker", "voting-worker.jar", DEFAULTS.worker().metricsPort()));
+
+    /** Every environment variable Config reads, from its source: {@code env.integer("API_PORT", ...)} and the like. */
+    static Set<String> configVariables() {
+        Matcher matcher = Pattern.compile("env\\.[A-Za-z]+\\(\\s*\"([A-Z][A-Z0-9_]*)\"")
+                .matcher(RepoFiles.read("shared/src/main/java/dev/voting/shared/config/Config.java"));
+        Set<String> names = new TreeSet<>();
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        assertTrue(names.containsAll(Set.of("DATABASE_URL", "JWT_ALGORITHM", "LOG_FORMAT", "API_PORT", "WORKER_METRICS_PORT")),
+                "the variables were found in Config.java: " + names);
+        return names;
+    }
+
+    @Test
+    void envExampleListsEveryVariableOfTheConfigRecord() {
+        Set<String> listed = envExample().keySet();
+        Set<String> missing = new TreeSet<>(configVariables());
+        missing.removeAll(listed);
+        assertTrue(missing.isEmpty(), ".env.example lacks " + missing);
+    }
+
+    @Test
+    void dockerfilesBuildInStagesAndRunTheJarAsNonRootWithAHealthCheck() throws IOException {
+        for (App app : APPS) {
+            String dockerfile = RepoFiles.read(app.module() + "/Dockerfile");
+            List<String> stages = dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList();
+            assertTrue(stages.size() >= 2, app.module() + ": multi-stage");
+            assertTrue(stages.getLast().contains("-jre"), app.module() + ": the runtime stage is a JRE image, not the JDK");
+            String user = dockerfile.lines().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElse("USER root");
+            assertFalse(user.matches("USER (root|0)(:.*)?"), app.module() + " runs as " + user);
+            assertTrue(dockerfile.contains("EXPOSE " + app.port()), app.module() + " exposes " + app.port());
+            assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("/healthz"), app.module() + " health check");
+            assertTrue(dockerfile.contains(app.module() + "/target/" + app.jar()) && dockerfile.contains("/app/" + app.jar()),
+                    app.module() + " copies and runs " + app.jar());
+            String pom = RepoFiles.read(app.module() + "/pom.xml");
+            assertTrue(pom.contains("<outputFile>${project.build.directory}/" + app.jar() + "</outputFile>"),
+                    app.module() + "'s shaded jar is " + app.jar());
+            assertTrue(Files.isRegularFile(RepoFiles.path(".dockerignore")));
+        }
+    }
+
+    @Test
+    void composeBringsUpTheWholeSystemWithEveryVariable() throws IOException {
+        JsonNode compose = YAML.readTree(RepoFiles.read("docker-compose.yml"));
+        JsonNode services = compose.path("services");
+        Set<String> names = new TreeSet<>();
+        services.fieldNames().forEachRemaining(names::add);
+        assertEquals(Set.of("postgres", "rabbitmq", "redis", "migrate", "api", "worker", "prometheus", "grafana"), names);
+        Map<String, String> fromFile = envExample();
+        for (App app : APPS) {
+            JsonNode service = services.path(app.module());
+            assertEquals(app.module() + "/Dockerfile", service.path("build").path("dockerfile").asText());
+            assertTrue(service.path("image").asText().startsWith(app.image() + ":"), app.module() + " image");
+            Set<String> given = new TreeSet<>(fromFile.keySet());
+            assertEquals(".env.example", service.path("env_file").get(0).asText(), app.module() + " reads .env.example");
+            service.path("environment").fieldNames().forEachRemaining(given::add);
+            Set<String> missing = new TreeSet<>(configVariables());
+            missing.removeAll(given);
+            assertTrue(missing.isEmpty(), app.module() + " lacks " + missing);
+            // the service URLs point at the compose services, not at the developer's loopback
+            for (String url : List.of("DATABASE_URL", "RABBITMQ_URL", "REDIS_URL")) {
+                String value = service.path("environment").path(url).asText();
+                assertTrue(value.matches("\\w+://([^@/]+@)?(postgres|rabbitmq|redis):\\d+/.*"), app.module() + " " + url + "=" + value);
+            }
+        }
+        assertTrue(services.path("api").path("ports").get(0).asText().endsWith(":" + DEFAULTS.http().port()));
+        assertEquals("service_completed_successfully", services.path("api").path("depends_on").path("migrate").path("condition").asText());
+        assertTrue(services.path("migrate").path("entrypoint").toString().contains("dev.voting.api.Migrate"));
+        for (String infrastructure : List.of("postgres", "rabbitmq", "redis")) {
+            assertFalse(services.path(infrastructure).path("healthcheck").isMissingNode(), infrastructure + " has a health check");
+        }
+        assertTrue(services.path("prometheus").path("volumes").toString().contains("./ops/prometheus:/etc/prometheus"));
+        assertTrue(services.path("grafana").path("volumes").toString().contains("./ops/grafana/dashboards"));
+        assertTrue(RepoFiles.read("Makefile").contains("docker compose up"), "make up starts it");
+    }
+
+    @Test
+    void kubernetesBaseParsesAndWiresImagesPortsProbesAndEveryVariable() throws IOException {
+        Path dir = RepoFiles.path("deploy/k8s");
+        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+        Set<String> listed = new TreeSet<>();
+        kustomization.path("resources").forEach(r -> listed.add(r.asText()));
+        Set<String> present = new TreeSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                    .forEach(present::add);
+        }
+        assertEquals(present, listed, "kustomization lists every manifest and only those");
+
+        Map<String, List<JsonNode>> byKind = new HashMap<>();
+        for (String file : listed) {
+            for (JsonNode document : documents(dir.resolve(file))) {
+                assertTrue(document.path("apiVersion").isTextual() && document.path("metadata").path("name").isTextual(), file);
+                byKind.computeIfAbsent(document.path("kind").asText(), k -> new ArrayList<>()).add(document);
+            }
+        }
+        Set<String> configured = new TreeSet<>();
+        JsonNode configMap = only(byKind, "ConfigMap");
+        JsonNode secret = only(byKind, "Secret");
+        configMap.path("data").fieldNames().forEachRemaining(configured::add);
+        Set<String> secretNames = new TreeSet<>();
+        secret.path("stringData").fieldNames().forEachRemaining(secretNames::add);
+        assertEquals(SECRETS, secretNames, "the secrets, and only they, are in the Secret");
+        configured.forEach(name -> assertFalse(SECRETS.contains(name), name + " is a secret, not a ConfigMap entry"));
+        configured.addAll(secretNames);
+        Set<String> missing = new TreeSet<>(configVariables());
+        missing.removeAll(configured);
+        assertTrue(missing.isEmpty(), "ConfigMap and Secret lack " + missing);
+
+        Set<String> kustomizedImages = new TreeSet<>();
+        kustomization.path("images").forEach(i -> kustomizedImages.add(i.path("name").asText()));
+        for (App app : APPS) {
+            JsonNode deployment = named(byKind.get("Deployment"), "voting-" + app.module());
+            JsonNode pod = deployment.path("spec").path("template");
+            Map<String, String> podLabels = labels(pod.path("metadata").path("labels"));
+            assertEquals(podLabels, labels(deployment.path("spec").path("selector").path("matchLabels")), "selector matches the pods");
+            assertTrue(pod.path("spec").path("securityContext").path("runAsNonRoot").asBoolean(), app.module() + " runs as non-root");
+            List<JsonNode> containers = new ArrayList<>();
+            pod.path("spec").path("initContainers").forEach(containers::add);
+            pod.path("spec").path("containers").forEach(containers::add);
+            for (JsonNode container : containers) {
+                String where = app.module() + "/" + container.path("name").asText();
+                assertEquals(app.image(), container.path("image").asText(), where + " image");
+                assertTrue(kustomizedImages.contains(container.path("image").asText()), where + " image is pinned by kustomize");
+                assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), where + " memory limit");
+                assertFalse(container.path("resources").path("limits").path("cpu").isMissingNode(), where + " cpu limit");
+                assertFalse(container.path("resources").path("requests").path("cpu").isMissingNode(), where + " cpu request");
+                Set<String> sources = new TreeSet<>();
+                container.path("envFrom").forEach(from -> {
+                    sources.add(from.path("configMapRef").path("name").asText(""));
+                    sources.add(from.path("secretRef").path("name").asText(""));
+                });
+                assertTrue(sources.containsAll(Set.of(configMap.path("metadata").path("name").asText(),
+                        secret.path("metadata").path("name").asText())), where + " gets every variable from the ConfigMap and the Secret");
+            }
+            JsonNode main = pod.path("spec").path("containers").get(0);
+            Map<String, Integer> ports = new HashMap<>();
+            main.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+            assertEquals(Set.of(app.port()), Set.copyOf(ports.values()), app.module() + " container port");
+            assertProbe(main.path("livenessProbe"), "/healthz", ports, app);
+            assertProbe(main.path("readinessProbe"), "/readyz", ports, app);
+            assertEquals(Integer.toString(app.port()), pod.path("metadata").path("annotations").path("prometheus.io/port").asText());
+
+            JsonNode service = named(byKind.get("Service"), "voting-" + app.module());
+            assertEquals(podLabels, labels(service.path("spec").path("selector")), app.module() + " service selects the pods");
+            String targetPort = service.path("spec").path("ports").get(0).path("targetPort").asText();
+            assertTrue(ports.containsKey(targetPort) || targetPort.equals(Integer.toString(app.port())), "service target port " + targetPort);
+
+            JsonNode hpa = named(byKind.get("HorizontalPodAutoscaler"), "voting-" + app.module());
+            assertEquals("Deployment", hpa.path("spec").path("scaleTargetRef").path("kind").asText());
+            assertEquals("voting-" + app.module(), hpa.path("spec").path("scaleTargetRef").path("name").asText());
+            assertTrue(hpa.path("spec").path("minReplicas").asInt() >= 2
+                    && hpa.path("spec").path("maxReplicas").asInt() > hpa.path("spec").path("minReplicas").asInt());
+
+            JsonNode pdb = named(byKind.get("PodDisruptionBudget"), "voting-" + app.module());
+            assertEquals(podLabels, labels(pdb.path("spec").path("selector").path("matchLabels")), app.module() + " PDB selects the pods");
+        }
+    }
+
+    private static void assertProbe(JsonNode probe, String path, Map<String, Integer> ports, App app) {
+        assertEquals(path, probe.path("httpGet").path("path").asText(), app.module() + " probe path");
+        String port = probe.path("httpGet").path("port").asText();
+        assertEquals(app.port(), ports.containsKey(port) ? ports.get(port) : Integer.parseInt(port), app.module() + " probe port");
+    }
+
+    private static JsonNode only(Map<String, List<JsonNode>> byKind, String kind) {
+        List<JsonNode> all = byKind.getOrDefault(kind, List.of());
+        assertEquals(1, all.size(), "one " + kind);
+        return all.getFirst();
+    }
+
+    private static JsonNode named(List<JsonNode> resources, String name) {
+        assertNotNull(resources, "no resources of the kind of " + name);
+        return resources.stream().filter(r -> r.path("metadata").path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name));
+    }
+
+    private static Map<String, String> labels(JsonNode node) {
+        Map<String, String> labels = new HashMap<>();
+        node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        assertFalse(labels.isEmpty(), "labels present");
+        return labels;
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (JsonParser parser = new YAMLFactory().createParser(file.toFile());
+             MappingIterator<JsonNode> iterator = YAML.readValues(parser, JsonNode.class)) {
+            while (iterator.hasNext()) {
+                JsonNode document = iterator.next();
+                if (document != null && !document.isNull() && !document.isEmpty()) {
+                    documents.add(document);
+                }
+            }
+        }
+        return documents;
+    }
+
+    private static Map<String, String> envExample() {
+        Map<String, String> values = new HashMap<>();
+        for (String line : RepoFiles.read(".env.example").split("\n")) {
+            Matcher matcher = Pattern.compile("^([A-Z][A-Z0-9_]*)=(.*)$").matcher(line.strip());
+            if (matcher.matches()) {
+                values.put(matcher.group(1), matcher.group(2));
+            }
+        }
+        return values;
+    }
+}
