@@ -10,7 +10,10 @@
  *   <li>{@code vote}: the vote path — {@link dev.voting.api.vote.VoteAdmissions} (one Redis round trip:
  *       rate limits and the voter's claim), {@link dev.voting.api.vote.VotePublisher} (group commit under
  *       publisher confirms), and vote lookup.</li>
- *   <li>{@code results}: live results from Redis with a TTL, PostgreSQL as the fallback that repairs Redis.</li>
+ *   <li>{@code results}: live results from Redis with a TTL, PostgreSQL as the fallback that repairs Redis;
+ *       {@link dev.voting.api.results.ResultsFeeds} shares one ticker per watched poll among all its
+ *       Server-Sent Events viewers (capped, each stream bounded in time).</li>
+ *   <li>{@code web}: files from the jar by name from a fixed list: the live results page, Swagger UI, openapi.yaml.</li>
  * </ul>
  *
  * <p>Handlers call services, never each other; only {@code vote} publishes. Invariants: a 202 means the

@@ -10,7 +10,9 @@
  *       shares; {@link dev.voting.shared.amqp.VoteQueue} is the single declaration of the queue topology;
  *       {@link dev.voting.shared.redis.CountsCache} the single way counts reach Redis (set-if-larger).</li>
  *   <li>{@code lifecycle}, {@code health}, {@code metrics}, {@code json}: start-up failures that name the
- *       dependency, LIFO shutdown, readiness, the Prometheus registry, the strict JSON mapper.</li>
+ *       dependency, LIFO shutdown, readiness, the Prometheus registry and the pipeline probe (queue
+ *       depths, consumers, dependencies up), the strict JSON mapper.</li>
+ *   <li>{@code logging}: request ids (validated, generated) and the choice of text or JSON log lines.</li>
  * </ul>
  *
  * <p>Depends on no other module of the project. Invariants kept here: Redis counts only ever grow

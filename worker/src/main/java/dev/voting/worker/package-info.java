@@ -17,5 +17,9 @@
  * {@code <queue>.dlq} with its reason and acks it only after the broker's confirm;
  * {@link dev.voting.worker.DeadLetters} is {@code make dlq} and {@code make dlq-replay}.
  * {@link dev.voting.worker.HaltAfterCommit} is a test-only fault switch for the chaos suite.
+ *
+ * <p>Watching: {@link dev.voting.worker.CountsDrift} exports how far Redis's counts are from
+ * PostgreSQL's beyond one check interval; the lines logged about a batch carry its votes' request
+ * ids in the MDC ({@link dev.voting.worker.BatchRequestIds}).
  */
 package dev.voting.worker;
