@@ -3,6 +3,8 @@ package dev.voting.worker;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.amqp.VoteQueue;
+import dev.voting.shared.config.Config;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -26,14 +28,18 @@ final class DeadLetterSink implements AutoCloseable {
     private static final long CONFIRM_TIMEOUT_MILLIS = 10_000;
 
     private final ConnectionHolder connection;
+    private final Config.Rabbit topology;
     private final String sourceQueue;
     private final String deadLetterQueue;
     private Channel channel;
+    /** Set by the broker's basic.return, which comes before the confirm of a message no queue took. */
+    private volatile boolean returned;
 
-    DeadLetterSink(ConnectionHolder connection, String sourceQueue, String deadLetterQueue) {
+    DeadLetterSink(ConnectionHolder connection, Config.Rabbit topology) {
         this.connection = connection;
-        this.sourceQueue = sourceQueue;
-        this.deadLetterQueue = deadLetterQueue;
+        this.topology = topology;
+        this.sourceQueue = topology.queue();
+        this.deadLetterQueue = topology.deadLetterQueue();
     }
 
     /** Publishes the message to the DLQ and waits for the broker's confirm; throws when it is not confirmed. */
@@ -50,18 +56,33 @@ final class DeadLetterSink implements AutoCloseable {
                 .deliveryMode(2)
                 .build();
         Channel current = channel();
+        if (publish(current, properties, body)) {
+            return;
+        }
+        // Confirmed but routed nowhere: someone deleted the DLQ. Declare the topology again, once.
+        VoteQueue.declare(current, topology);
+        if (!publish(current, properties, body)) {
+            throw new IOException("the dead-letter queue " + deadLetterQueue + " does not take messages");
+        }
+    }
+
+    /** True when the broker confirmed the message and a queue took it. */
+    private boolean publish(Channel current, AMQP.BasicProperties properties, byte[] body) throws IOException, InterruptedException {
+        returned = false;
         try {
             current.basicPublish("", deadLetterQueue, true, properties, body);
             current.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
         } catch (TimeoutException e) {
             throw new IOException("the broker did not confirm the dead letter in time", e);
         }
+        return !returned;
     }
 
     private Channel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
             channel = connection.openChannel();
             channel.confirmSelect();
+            channel.addReturnListener(message -> returned = true);
         }
         return channel;
     }

@@ -62,7 +62,7 @@ public final class WorkerApplication implements AutoCloseable {
             for (int i = 0; i < worker.lanes(); i++) {
                 ConsumerLane lane = new ConsumerLane(i, rabbit, config.rabbit().queue(), worker.prefetch(), worker.batchSize(),
                         worker.batchMaxWait(), codec, writer, liveCounts, observer, metrics,
-                        new DeadLetterSink(rabbit, config.rabbit().queue(), config.rabbit().deadLetterQueue()));
+                        new DeadLetterSink(rabbit, config.rabbit()));
                 lanes.add(lane);
                 threads.add(Thread.ofVirtual().name("lane-" + i).start(lane));
             }

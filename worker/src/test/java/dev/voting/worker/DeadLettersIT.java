@@ -66,6 +66,35 @@ class DeadLettersIT {
         }
     }
 
+    @Test
+    void aDeletedDeadLetterQueueIsDeclaredAgainRatherThanLosingPoison() throws Exception {
+        try (Isolated env = Isolated.create();
+             WorkerApplication worker = WorkerApplication.start(env.config())) {
+            String deadLetterQueue = env.config().rabbit().deadLetterQueue();
+            try (Channel channel = env.rabbit().createChannel()) {
+                channel.queueDelete(deadLetterQueue);
+            }
+            byte[] poison = "not a vote, and nowhere to go".getBytes(StandardCharsets.UTF_8);
+            env.publishRaw("vote", poison);
+            await(() -> queueExists(env, deadLetterQueue) && env.messagesReady(deadLetterQueue) == 1);
+            try (DeadLetters dlq = new DeadLetters(env.config().rabbit())) {
+                DeadLetters.Letter letter = dlq.list().getFirst();
+                assertEquals(new String(poison, StandardCharsets.UTF_8), new String(letter.body(), StandardCharsets.UTF_8));
+                assertTrue(letter.reason().startsWith("not a vote message"), letter.reason());
+            }
+            assertEquals(0, env.messagesReady(env.queue()));
+        }
+    }
+
+    private static boolean queueExists(Isolated env, String queue) {
+        try (Channel channel = env.rabbit().createChannel()) {
+            channel.queueDeclarePassive(queue);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private static long countedVotes(Isolated env, long pollId) {
         return env.queryLong("SELECT count(*) FROM votes WHERE poll_id = ?", pollId);
     }
