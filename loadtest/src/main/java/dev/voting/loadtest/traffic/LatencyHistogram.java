@@ -11,7 +11,7 @@ public final class LatencyHistogram {
     private final AtomicLongArray buckets = new AtomicLongArray(MAX_MILLIS + 1);
 
     public void record(long millis) {
-        buckets.incrementAndGet((int) Math.clamp(millis, 0, MAX_MILLIS));
+        buckets.incrementAndGet(Math.clamp(millis, 0, MAX_MILLIS));
     }
 
     public Latency summary() {

@@ -17,6 +17,7 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
  * settling time the vote p99 is under {@code -Dp99Ms} again ({@code make loadtest} also checks that
  * nothing is shed any more).
  */
+@SuppressWarnings("this-escape")  // Gatling's DSL: the simulation sets itself up in its initializer
 public class PrimeTime extends Simulation {
     private static final Duration EDGE = Duration.ofSeconds(5);
     private final VoteTraffic traffic;

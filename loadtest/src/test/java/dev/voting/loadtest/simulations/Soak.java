@@ -14,6 +14,7 @@ import static io.gatling.javaapi.core.CoreDsl.global;
  * {@code -Dp99Ms}); {@code make loadtest SIMULATION=Soak} also prints the processes' memory at the
  * start and the end. Not part of CI.
  */
+@SuppressWarnings("this-escape")  // Gatling's DSL: the simulation sets itself up in its initializer
 public class Soak extends Simulation {
     private final VoteTraffic traffic;
 

@@ -14,6 +14,7 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
  * when every vote is answered 202 or 409 and every read 200, and the p99 of the vote call at the
  * steady rate is under {@code -Dp99Ms}.
  */
+@SuppressWarnings("this-escape")  // Gatling's DSL: the simulation sets itself up in its initializer
 public class VoteStorm extends Simulation {
     private final VoteTraffic traffic;
 
