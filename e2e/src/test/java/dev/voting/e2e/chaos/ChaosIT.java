@@ -44,6 +44,7 @@ class ChaosIT {
                 () -> assertEquals(0, verdict.redisMismatch(), "Redis differs from PostgreSQL"),
                 () -> assertEquals(ChaosRun.POISON.size(), verdict.dlq(), "the DLQ holds the poison messages"),
                 () -> assertEquals(0, verdict.unexpectedDeadLetters(), "and only them"),
+                () -> assertTrue(verdict.unavailable() > 0, "with the broker away, votes were answered 503"),
                 () -> assertEquals(0, verdict.unavailableWithoutRetryAfter(), "every 503 carries Retry-After"));
     }
 }

@@ -24,8 +24,8 @@ import java.util.UUID;
  * </ul>
  */
 record Verdict(int attempts, int retries, long accepted, long counted, long lost, long phantom, long doubleCounted,
-               long redisMismatch, long dlq, long unexpectedDeadLetters, int faults, long unavailableWithoutRetryAfter,
-               int unresolved, Map<Kind, Long> byKind) {
+               long redisMismatch, long dlq, long unexpectedDeadLetters, int faults, long unavailable,
+               long unavailableWithoutRetryAfter, int unresolved, Map<Kind, Long> byKind) {
 
     /** A counted row of {@code votes}. */
     record Row(UUID voteId, long pollId, long candidateId, String voter) {
@@ -54,13 +54,15 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
         Set<String> unclear = new HashSet<>();  // poll/voter/candidate of attempts once without an answer
         Map<Kind, Long> byKind = new HashMap<>();
         long accepted = 0;
+        long unavailable = 0;
         long unavailableWithoutRetryAfter = 0;
         int retries = 0;
         for (Outcome outcome : outcomes) {
             byKind.merge(outcome.kind(), 1L, Long::sum);
             retries += outcome.retry() ? 1 : 0;
-            if (outcome.status() == 503 && !outcome.hasRetryAfter()) {
-                unavailableWithoutRetryAfter++;
+            if (outcome.status() == 503) {
+                unavailable++;
+                unavailableWithoutRetryAfter += outcome.hasRetryAfter() ? 0 : 1;
             }
             var attempt = outcome.attempt();
             String voterKey = attempt.pollId() + "/" + attempt.voter();
@@ -110,7 +112,7 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
             }
         }
         return new Verdict(attempts, retries, accepted, rows.size(), lost, phantom, doubleCounted, redisMismatch, dlq,
-                unexpectedDeadLetters, faults, unavailableWithoutRetryAfter, unresolved, Map.copyOf(byKind));
+                unexpectedDeadLetters, faults, unavailable, unavailableWithoutRetryAfter, unresolved, Map.copyOf(byKind));
     }
 
     String line() {
@@ -120,6 +122,7 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
                 + " (already_voted=" + byKind.getOrDefault(Kind.ALREADY_VOTED, 0L)
                 + " rate_limited=" + byKind.getOrDefault(Kind.RATE_LIMITED, 0L)
                 + " refused=" + byKind.getOrDefault(Kind.REFUSED, 0L)
-                + " unknown=" + byKind.getOrDefault(Kind.UNKNOWN, 0L) + " unresolved=" + unresolved + ")";
+                + " unknown=" + byKind.getOrDefault(Kind.UNKNOWN, 0L) + " of which 503=" + unavailable
+                + " unresolved=" + unresolved + ")";
     }
 }

@@ -29,6 +29,8 @@ public final class Child implements AutoCloseable {
         this.builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        // A test JVM stopped halfway (Ctrl-C on make chaos) still takes its children with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + name));
     }
 
     public synchronized Child start() {
