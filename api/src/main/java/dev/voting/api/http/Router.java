@@ -193,6 +193,8 @@ public final class Router implements HttpHandler {
             exchange.sendResponseHeaders(response.status(), 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 stream.writeTo(out);
+            } catch (RuntimeException e) {  // the status is sent: all that is left is to log and end the stream
+                log.error("{} {}: stream failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
             }
         }
     }

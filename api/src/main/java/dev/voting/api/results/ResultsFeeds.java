@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,7 @@ public final class ResultsFeeds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultsFeeds.class);
 
     /** The results without their {@code asOf}: what a viewer sees change. */
-    private record Shown(String status, String title, java.util.List<Results.CandidateResult> results) {
+    private record Shown(String status, String title, List<Results.CandidateResult> results) {
         static Shown of(Results results) {
             return new Shown(results.status(), results.title(), results.results());
         }

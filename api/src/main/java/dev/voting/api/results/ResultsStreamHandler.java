@@ -52,10 +52,17 @@ public final class ResultsStreamHandler implements Handler {
         Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
         ResultsFeeds.Subscription subscription = feeds.subscribe(poll).orElseThrow(() ->
                 ProblemException.unavailable(Duration.ofSeconds(5), "too many live results viewers; retry later"));
+        Results first;
+        try {
+            first = subscription.first();  // before the headers: a failure here is still a problem response (503)
+        } catch (RuntimeException e) {
+            subscription.close();
+            throw e;
+        }
         return Response.stream(CONTENT_TYPE, new Response.Stream() {
             @Override
             public void writeTo(OutputStream out) throws IOException {
-                stream(subscription, out);
+                stream(subscription, first, out);
             }
 
             @Override
@@ -65,10 +72,10 @@ public final class ResultsStreamHandler implements Handler {
         }).withHeader("Cache-Control", "no-cache").withHeader("X-Accel-Buffering", "no");
     }
 
-    private void stream(ResultsFeeds.Subscription subscription, OutputStream out) throws IOException {
+    private void stream(ResultsFeeds.Subscription subscription, Results first, OutputStream out) throws IOException {
         long deadline = System.nanoTime() + lifetime.toNanos();
         out.write(RETRY);
-        event(out, subscription.first());
+        event(out, first);
         try {
             while (!subscription.isOver()) {
                 long left = deadline - System.nanoTime();

@@ -42,7 +42,19 @@ class StreamingAndRequestIdTest {
                 public void close() {
                     streamClosed.set(true);
                 }
-            }).withHeader("Cache-Control", "no-cache"))),
+            }).withHeader("Cache-Control", "no-cache")),
+            Route.get("/broken-stream", Access.ANYONE, call -> Response.stream("text/event-stream", new Response.Stream() {
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    out.write("data: 1\n\n".getBytes(StandardCharsets.UTF_8));
+                    throw new IllegalStateException("the feed broke");
+                }
+
+                @Override
+                public void close() {
+                    streamClosed.set(true);
+                }
+            }))),
             new Authenticator(new Config.Jwt("HS256", "streaming-test-secret-of-enough-length", "", "", "", 5)),
             Json.newMapper(), 64);
 
@@ -87,6 +99,16 @@ class StreamingAndRequestIdTest {
         assertEquals("no-cache", exchange.getResponseHeaders().getFirst("Cache-Control"));
         assertEquals("data: 1\n\ndata: 2\n\n", exchange.body());
         assertTrue(streamClosed.get(), "the stream is closed when it is over");
+        assertTrue(exchange.isClosed());
+    }
+
+    @Test
+    void streamThatFailsAfterItsHeadersIsEndedAndClosedNotLeaked() {
+        FakeExchange exchange = new FakeExchange("GET", "/broken-stream", "");
+        router.handle(exchange);  // does not throw: an exception escaping a JDK handler would drop the connection silently
+        assertEquals(200, exchange.getResponseCode());
+        assertEquals("data: 1\n\n", exchange.body());
+        assertTrue(streamClosed.get());
         assertTrue(exchange.isClosed());
     }
 }
