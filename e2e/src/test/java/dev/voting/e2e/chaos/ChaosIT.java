@@ -45,6 +45,8 @@ class ChaosIT {
                 () -> assertEquals(ChaosRun.POISON.size(), verdict.dlq(), "the DLQ holds the poison messages"),
                 () -> assertEquals(0, verdict.unexpectedDeadLetters(), "and only them"),
                 () -> assertTrue(verdict.unavailable() > 0, "with the broker away, votes were answered 503"),
+                () -> assertTrue(verdict.byKind().getOrDefault(LoadGenerator.Kind.RATE_LIMITED, 0L) > 0, "hammering voters were limited"),
+                () -> assertTrue(verdict.byKind().getOrDefault(LoadGenerator.Kind.REFUSED, 0L) > 0, "votes off the ballot were refused"),
                 () -> assertEquals(0, verdict.unavailableWithoutRetryAfter(), "every 503 carries Retry-After"));
     }
 }

@@ -103,6 +103,7 @@ final class ChaosRun {
     Verdict run() throws Exception {
         try (ChaosCluster cluster = new ChaosCluster(home).start()) {
             LoadGenerator load = new LoadGenerator(cluster.apiPort());
+            note("started (only these PIDs are ever signalled): %s", pids(cluster));
             try {
                 List<Poll> polls = List.of(poll(load, "Chaos A", "Ada", "Grace", "Linus"),
                         poll(load, "Chaos B", "Red", "Green", "Blue", "Yellow"));
@@ -118,6 +119,7 @@ final class ChaosRun {
                     load.get("/api/v1/polls/" + poll.id() + "/results");  // a reader, who repairs Redis if it has nothing
                 }
                 Verdict verdict = judge(cluster, load, polls, injected.get(), unresolved);
+                note("at the end: %s", pids(cluster));
                 checkAlive(cluster);
                 return verdict;
             } finally {
@@ -229,6 +231,11 @@ final class ChaosRun {
                 throw new IllegalStateException(child + " died during the run:\n" + child.tail(40));
             }
         }
+    }
+
+    private static String pids(ChaosCluster cluster) {
+        return String.join(", ", List.of(cluster.postgres().process(), cluster.redis().process(), cluster.rabbit().process(),
+                cluster.api(), cluster.worker(1), cluster.worker(2)).stream().map(Child::toString).toList());
     }
 
     private static Poll poll(LoadGenerator load, String title, String... candidates) throws Exception {

@@ -11,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
@@ -22,8 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Casts votes at a steady rate on virtual threads, about one in ten a repeat by an earlier voter,
- * and records what became of every attempt. Anything without a definite answer (timeout, reset,
+ * Casts votes at a steady rate on virtual threads, some of them repeats, refusals and bursts past
+ * the rate limit, and records what became of every attempt. Anything without a definite answer (timeout, reset,
  * 5xx) is {@link Kind#UNKNOWN} and is retried later until it gets one.
  */
 final class LoadGenerator {
@@ -40,6 +42,9 @@ final class LoadGenerator {
     }
 
     private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final long NOT_ON_THE_BALLOT = 999_999_999L;
+    /** More than the per-voter burst (RATE_LIMIT_VOTER_BURST, 10), faster than its refill. */
+    private static final int HAMMER_ATTEMPTS = 12;
 
     private final HttpClient http;
     private final String base;
@@ -55,16 +60,35 @@ final class LoadGenerator {
                 .build();
     }
 
-    /** Casts {@code perSecond} votes a second for {@code duration}; returns once every attempt has an outcome. */
+    /**
+     * Casts {@code perSecond} votes a second for {@code duration}; returns once every attempt has an
+     * outcome. About one attempt in ten repeats an earlier voter; one in a hundred names a candidate
+     * not on the ballot (refused); one voter in 250 hammers: twelve attempts in a row, past the
+     * per-voter burst (rate-limited).
+     */
     void run(List<Poll> polls, int perSecond, Duration duration) throws InterruptedException {
         List<Attempt> firsts = new ArrayList<>();
+        Deque<Attempt> hammering = new ArrayDeque<>();
         long total = perSecond * duration.toSeconds();
         long intervalNanos = 1_000_000_000L / perSecond;
         long start = System.nanoTime();
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0; i < total; i++) {
                 Attempt attempt;
-                if (!firsts.isEmpty() && random.nextInt(10) == 0) {
+                int dice = random.nextInt(1000);
+                if (!hammering.isEmpty()) {
+                    attempt = hammering.poll();
+                } else if (dice < 10) {
+                    Poll poll = polls.get(random.nextInt(polls.size()));
+                    attempt = new Attempt(poll.id(), "chaos-voter-" + i, NOT_ON_THE_BALLOT);
+                } else if (dice < 14) {
+                    Poll poll = polls.get(random.nextInt(polls.size()));
+                    attempt = new Attempt(poll.id(), "chaos-hammer-" + i, poll.candidates().getFirst());
+                    firsts.add(attempt);
+                    for (int k = 1; k < HAMMER_ATTEMPTS; k++) {
+                        hammering.add(attempt);
+                    }
+                } else if (!firsts.isEmpty() && dice < 114) {
                     Attempt earlier = firsts.get(random.nextInt(firsts.size()));
                     Poll poll = polls.stream().filter(p -> p.id() == earlier.pollId()).findFirst().orElseThrow();
                     attempt = new Attempt(poll.id(), earlier.voter(), poll.candidates().get(random.nextInt(poll.candidates().size())));
