@@ -26,6 +26,9 @@ public final class StaticHandlers {
     private static final List<String> SITE_FILES = List.of("app.js", "app.css", "favicon.svg");
     private static final String REVALIDATE = "no-cache";
     private static final String LONG_LIVED = "public, max-age=86400";
+    /** The results page loads nothing but its own files and talks to nothing but this API. */
+    private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            + "frame-ancestors 'none'";
 
     private record Asset(String contentType, byte[] bytes, String cacheControl) {
         Response response() {
@@ -57,7 +60,7 @@ public final class StaticHandlers {
 
     /** {@code GET /}: the live results page. */
     public Response index(Call call) {
-        return index.response();
+        return index.response().withHeader("Content-Security-Policy", PAGE_POLICY);
     }
 
     /** {@code GET /static/{file}}: the page's script, style and icon. */
