@@ -184,11 +184,19 @@ public final class SystemUnderTest implements AutoCloseable {
         }
     }
 
+    /** Stops the processes and deletes the jar copies; the logs (and recordings) stay in the run folder. */
     @Override
     public void close() {
         stopWorkers();
         if (api != null) {
             stop(api);
+        }
+        for (Path jar : List.of(apiJar, workerJar)) {
+            try {
+                Files.deleteIfExists(jar);
+            } catch (IOException e) {
+                System.err.println("could not delete " + jar + ": " + e.getMessage());
+            }
         }
     }
 }
