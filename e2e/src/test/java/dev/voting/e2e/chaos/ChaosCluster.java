@@ -104,10 +104,6 @@ final class ChaosCluster implements AutoCloseable {
         return apiPort;
     }
 
-    Path home() {
-        return home;
-    }
-
     Child api() {
         return api;
     }

@@ -259,10 +259,6 @@ final class ChaosRun {
         System.out.println("chaos: " + line);
     }
 
-    List<String> log() {
-        return List.copyOf(log);
-    }
-
     private static void pause(Duration duration) {
         try {
             Thread.sleep(duration);
