@@ -73,7 +73,7 @@ public final class LoadTest {
             Config config;
             if (smoke || !new ApiCalls(baseUrl).answers()) {
                 int port = smoke ? 0 : URI.create(baseUrl).getPort();
-                System.out.printf("loadtest: nothing answers at %s: ", smoke ? "(smoke runs its own system)" : baseUrl);
+                System.out.print(smoke ? "loadtest-smoke: " : "loadtest: nothing answers at " + baseUrl + ": ");
                 owned = OwnedSystem.start(environment, port == -1 ? 80 : port, options(), module.resolve("target/run"));
                 baseUrl = owned.slice().baseUrl();
                 config = owned.slice().config();

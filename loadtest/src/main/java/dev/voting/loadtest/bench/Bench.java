@@ -44,6 +44,7 @@ public final class Bench {
     private static final DateTimeFormatter FILE_DATE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm");
     private static final DateTimeFormatter SHOWN_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
     private static final Set<Integer> SHEDDING_OR_ANSWERED = Set.of(202, 409, 429, 503);
+    private static final int WARMUP_CONNECTIONS = 200;
 
     private final Map<String, String> environment;
     private final int seconds;
@@ -58,7 +59,8 @@ public final class Bench {
     private Bench(Map<String, String> environment) {
         this.environment = environment;
         this.seconds = number("BENCH_SECONDS", 30);
-        this.warmupSeconds = number("BENCH_WARMUP_SECONDS", 10);
+        // the JIT needs ~100,000 votes: after 10 s the first phase still paid twice the API CPU per vote
+        this.warmupSeconds = number("BENCH_WARMUP_SECONDS", 30);
         this.connections = Arrays.stream(environment.getOrDefault("BENCH_CONNECTIONS", "50,1000").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
         this.drainVotes = number("BENCH_DRAIN_VOTES", 1_000_000);
@@ -92,8 +94,8 @@ public final class Bench {
             try (Ledger ledger = new Ledger(config)) {
                 Phases phases = new Phases(owned, api, minter, wrk, meter, ledger, tokens, tokenCount);
                 if (warmupSeconds > 0) {
-                    System.out.printf("bench: warm-up, %d s at 50 connections (not reported)%n", warmupSeconds);
-                    phases.load("warm-up", 50, Duration.ofSeconds(warmupSeconds));
+                    System.out.printf("bench: warm-up, %d s at %d connections (not reported)%n", warmupSeconds, WARMUP_CONNECTIONS);
+                    phases.load("warm-up", WARMUP_CONNECTIONS, Duration.ofSeconds(warmupSeconds));
                 }
                 List<BenchResult.LoadPhase> load = new ArrayList<>();
                 for (int c : connections) {

@@ -33,7 +33,7 @@ final class BenchReport {
                 .append("API + ").append(s.workers()).append(" worker (").append(s.workerLanes()).append(" lanes), publish ")
                 .append(s.publishChannels()).append(" channels × ≤ ").append(s.publishMaxBatch()).append(" votes/message; client wrk, ")
                 .append(s.wrkThreads()).append(" threads, on the same machine; ").append(s.seconds()).append(" s per load phase after a ")
-                .append(s.warmupSeconds()).append(" s warm-up; every request a first vote by a distinct voter.\n\n");
+                .append(s.warmupSeconds()).append(" s warm-up at 200 connections; every request a first vote by a distinct voter.\n\n");
 
         md.append("| phase | accepted votes/s | counted votes/s | p50 ms | p99 ms | codes | drain votes/s | exact |");
         CPU_COLUMNS.forEach(c -> md.append(" CPU s ").append(c).append(" |"));
