@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -39,9 +40,11 @@ public final class CastVoteHandler implements Handler {
     private final VoteIds ids;
     private final Duration confirmTimeout;
     private final VoteMetrics metrics;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
 
     public CastVoteHandler(PollCatalog polls, VoteAdmissions admissions, VotePublisher publisher, ObjectMapper mapper,
-                           Clock clock, Duration confirmTimeout, MeterRegistry registry) {
+                           Clock clock, Duration confirmTimeout, int maxInFlight, MeterRegistry registry) {
         this.polls = polls;
         this.admissions = admissions;
         this.publisher = publisher;
@@ -50,10 +53,28 @@ public final class CastVoteHandler implements Handler {
         this.ids = new VoteIds(clock);
         this.confirmTimeout = confirmTimeout;
         this.metrics = new VoteMetrics(registry);
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
     }
 
+    /**
+     * Sheds what the server cannot take: past {@code API_MAX_VOTES_IN_FLIGHT} votes waiting on Redis
+     * or the broker, a vote is answered 503 at once instead of queueing until the client times out (G7).
+     */
     @Override
     public Response handle(Call call) throws IOException {
+        if (!inFlight.tryAcquire()) {
+            throw metrics.refused("overloaded", ProblemException.unavailable(RETRY_AFTER,
+                    "the server is at its limit of " + maxInFlight + " votes in flight; retry shortly"));
+        }
+        try {
+            return cast(call);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private Response cast(Call call) throws IOException {
         long pollId = call.pathId("pollId", "poll");
         VoteRequest request = call.jsonBody(VoteRequest.class);
         if (request.candidateId() == null) {

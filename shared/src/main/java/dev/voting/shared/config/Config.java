@@ -47,7 +47,7 @@ public record Config(
     }
 
     /** The vote path: group commit to the broker, the Redis markers that answer repeats at once, caches. */
-    public record Votes(int publishChannels, int publishMaxBatch, int publishMaxInFlight, Duration confirmTimeout,
+    public record Votes(int maxInFlight, int publishChannels, int publishMaxBatch, int publishMaxInFlight, Duration confirmTimeout,
                         Duration pendingTtl, Duration markerTtl, Duration resultsCacheTtl, Duration pollCacheTtl) {
     }
 
@@ -111,6 +111,7 @@ public record Config(
                 env.integer("API_IDLE_SECONDS", 30, 1, 3600));
 
         var votes = new Votes(
+                env.integer("API_MAX_VOTES_IN_FLIGHT", 2_000, 1, 1_000_000),
                 env.integer("PUBLISH_CHANNELS", 2, 1, 64),
                 env.integer("PUBLISH_MAX_BATCH", 500, 1, 10_000),
                 env.integer("PUBLISH_MAX_IN_FLIGHT", 8, 1, 10_000),
