@@ -89,8 +89,9 @@ public final class ApiApplication implements AutoCloseable {
         ConnectionHolder rabbit = shutdown.register("rabbitmq",
                 new ConnectionHolder(amqp, "voting-api", amqp.connectAtStartup("voting-api")));
         declareQueue(rabbit, config, amqp);
+        VoteCodec codec = new VoteCodec(mapper);
         VotePublisher publisher = shutdown.register("publisher",
-                new VotePublisher(rabbit, config.rabbit(), config.votes(), new VoteCodec(mapper), registry), Duration.ofSeconds(15));
+                new VotePublisher(rabbit, config.rabbit(), config.votes(), codec, registry), Duration.ofSeconds(15));
 
         Jdbc jdbc = new Jdbc(database);
         PollRepository polls = new PollRepository(jdbc);
@@ -111,7 +112,7 @@ public final class ApiApplication implements AutoCloseable {
                 new ListPollsHandler(polls),
                 new GetPollHandler(catalog),
                 new ClosePollHandler(polls, catalog),
-                new CastVoteHandler(catalog, admissions, publisher, mapper, clock, config.votes().confirmTimeout(),
+                new CastVoteHandler(catalog, admissions, publisher, codec, clock, config.votes().confirmTimeout(),
                         config.votes().maxInFlight(), registry),
                 new ResultsHandler(catalog, results),
                 new ResultsStreamHandler(catalog, feeds, mapper,

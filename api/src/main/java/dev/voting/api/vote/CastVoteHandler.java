@@ -1,7 +1,5 @@
 package dev.voting.api.vote;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
 import dev.voting.api.http.ProblemException;
@@ -10,6 +8,7 @@ import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollCatalog;
 import dev.voting.shared.lifecycle.UnavailableException;
 import dev.voting.shared.vote.Vote;
+import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,7 +34,7 @@ public final class CastVoteHandler implements Handler {
     private final PollCatalog polls;
     private final VoteAdmissions admissions;
     private final VotePublisher publisher;
-    private final ObjectMapper mapper;
+    private final VoteCodec codec;
     private final Clock clock;
     private final VoteIds ids;
     private final Duration confirmTimeout;
@@ -43,12 +42,12 @@ public final class CastVoteHandler implements Handler {
     private final Semaphore inFlight;
     private final int maxInFlight;
 
-    public CastVoteHandler(PollCatalog polls, VoteAdmissions admissions, VotePublisher publisher, ObjectMapper mapper,
+    public CastVoteHandler(PollCatalog polls, VoteAdmissions admissions, VotePublisher publisher, VoteCodec codec,
                            Clock clock, Duration confirmTimeout, int maxInFlight, MeterRegistry registry) {
         this.polls = polls;
         this.admissions = admissions;
         this.publisher = publisher;
-        this.mapper = mapper;
+        this.codec = codec;
         this.clock = clock;
         this.ids = new VoteIds(clock);
         this.confirmTimeout = confirmTimeout;
@@ -93,7 +92,8 @@ public final class CastVoteHandler implements Handler {
         }
         Vote vote = new Vote(ids.next(), pollId, request.candidateId(), call.principal().subject(), now,
                 call.clientIp(), call.requestId());
-        switch (admissions.admit(vote, pendingJson(vote))) {
+        String json = codec.toJson(vote);
+        switch (admissions.admit(vote, json)) {
             case Admission.Admitted() -> { }
             case Admission.Unchecked() -> { }
             case Admission.AlreadyVoted(var voteId, var candidateId) -> {
@@ -109,15 +109,15 @@ public final class CastVoteHandler implements Handler {
                             .withHeader("RateLimit", "limit=" + perSecond + ", remaining=0, reset="
                                     + Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         }
-        awaitConfirm(vote);
+        awaitConfirm(vote, json);
         metrics.accepted();
         return Response.json(202, new VoteAccepted(vote.voteId(), "received"))
                 .withHeader("Location", "/api/v1/votes/" + vote.voteId());
     }
 
-    private void awaitConfirm(Vote vote) {
+    private void awaitConfirm(Vote vote, String json) {
         try {
-            publisher.publish(vote).get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            publisher.publish(json).get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw giveBack(vote, "the server is shutting down");
@@ -138,14 +138,8 @@ public final class CastVoteHandler implements Handler {
         if (pending.isEmpty()) {
             return;
         }
-        Vote original;
         try {
-            original = mapper.readValue(pending.get(), Vote.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the pending record of vote " + voteId + " is unreadable", e);
-        }
-        try {
-            publisher.publish(original).get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            publisher.publish(pending.get()).get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw metrics.refused("unavailable", ProblemException.unavailable(RETRY_AFTER, "the server is shutting down"));
@@ -160,14 +154,6 @@ public final class CastVoteHandler implements Handler {
         admissions.release(vote);
         return metrics.refused("unavailable",
                 ProblemException.unavailable(RETRY_AFTER, "the vote was not recorded (" + why + "); it is safe to retry"));
-    }
-
-    private String pendingJson(Vote vote) {
-        try {
-            return mapper.writeValueAsString(vote);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a vote always serialises", e);
-        }
     }
 
     /** Votes accepted, and refused by reason ({@code votes_accepted_total}, {@code votes_refused_total}). */

@@ -7,7 +7,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.UnavailableException;
-import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ import java.util.concurrent.TimeoutException;
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
 
-    record Pending(Vote vote, CompletableFuture<Void> confirmed) {
+    record Pending(String voteJson, CompletableFuture<Void> confirmed) {
     }
 
     private record InFlight(List<Pending> votes, long publishedAt) {
@@ -76,12 +75,12 @@ final class PublishLane implements Runnable {
         this.observer = observer;
     }
 
-    CompletableFuture<Void> submit(Vote vote) {
+    CompletableFuture<Void> submit(String voteJson) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         if (stopping || !brokerReachable) {
             confirmed.completeExceptionally(unavailable(stopping ? "the API is shutting down" : "the broker is unreachable"));
         } else {
-            waiting.add(new Pending(vote, confirmed));
+            waiting.add(new Pending(voteJson, confirmed));
         }
         return confirmed;
     }
@@ -140,7 +139,7 @@ final class PublishLane implements Runnable {
 
     /** Publishes one message holding the whole batch; the permit taken for it is released when it settles. */
     private void publish(Channel current, List<Pending> batch) throws IOException {
-        VoteCodec.Encoded message = codec.encode(batch.stream().map(Pending::vote).toList());
+        VoteCodec.Encoded message = codec.encodeJson(batch.stream().map(Pending::voteJson).toList());
         long sequence = current.getNextPublishSeqNo();
         inFlight.put(sequence, new InFlight(List.copyOf(batch), System.nanoTime()));
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()

@@ -2,7 +2,6 @@ package dev.voting.api.vote;
 
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.config.Config;
-import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,9 +48,12 @@ public final class VotePublisher implements AutoCloseable {
         }
     }
 
-    /** Completes when the broker confirmed the vote; fails with an UnavailableException otherwise. */
-    public CompletableFuture<Void> publish(Vote vote) {
-        return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(vote);
+    /**
+     * Completes when the broker confirmed the vote ({@link VoteCodec#toJson}); fails with an
+     * UnavailableException otherwise.
+     */
+    public CompletableFuture<Void> publish(String voteJson) {
+        return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(voteJson);
     }
 
     public boolean isHealthy() {

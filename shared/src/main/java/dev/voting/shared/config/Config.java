@@ -114,7 +114,7 @@ public record Config(
                 env.integer("API_MAX_VOTES_IN_FLIGHT", 2_000, 1, 1_000_000),
                 env.integer("PUBLISH_CHANNELS", 2, 1, 64),
                 env.integer("PUBLISH_MAX_BATCH", 500, 1, 10_000),
-                env.integer("PUBLISH_MAX_IN_FLIGHT", 8, 1, 10_000),
+                env.integer("PUBLISH_MAX_IN_FLIGHT", 2, 1, 10_000),
                 Duration.ofMillis(env.integer("PUBLISH_CONFIRM_TIMEOUT_MS", 5_000, 100, 600_000)),
                 Duration.ofSeconds(env.integer("VOTE_PENDING_TTL_SECONDS", 120, 10, 86_400)),
                 Duration.ofSeconds(env.integer("VOTE_MARKER_TTL_SECONDS", 86_400, 60, 31_536_000)),

@@ -1,13 +1,16 @@
 package dev.voting.shared.vote;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -40,13 +43,36 @@ public final class VoteCodec {
     }
 
     public Encoded encode(List<Vote> votes) {
+        return encodeJson(votes.stream().map(this::toJson).toList());
+    }
+
+    /** One vote as JSON: the API writes each vote once, for Redis's pending record and for the message. */
+    public String toJson(Vote vote) {
         try {
-            return votes.size() == 1
-                    ? new Encoded(TYPE_VOTE, mapper.writeValueAsBytes(votes.getFirst()))
-                    : new Encoded(TYPE_BATCH, mapper.writeValueAsBytes(new Batch(votes)));
+            return mapper.writeValueAsString(vote);
         } catch (JacksonException e) {
             throw new UncheckedIOException("a vote could not be serialised", e);
         }
+    }
+
+    /** A message carrying votes already written by {@link #toJson}: alone, or inside a batch. */
+    public Encoded encodeJson(List<String> votes) {
+        if (votes.size() == 1) {
+            return new Encoded(TYPE_VOTE, votes.getFirst().getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(votes.size() * 256);
+        try (JsonGenerator batch = mapper.createGenerator(body)) {
+            batch.writeStartObject();
+            batch.writeArrayFieldStart("votes");
+            for (String vote : votes) {
+                batch.writeRawValue(vote);
+            }
+            batch.writeEndArray();
+            batch.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a vote batch could not be serialised", e);
+        }
+        return new Encoded(TYPE_BATCH, body.toByteArray());
     }
 
     public List<Vote> decode(String type, byte[] body) throws UnreadableMessageException {
