@@ -205,7 +205,7 @@ final class ConsumerLane implements Runnable {
             return;
         }
         observer.committed(result);
-        publishRetrying(result);
+        publishRetrying(result, votes);
         for (Inbound.Readable delivery : deliveries) {
             ack(delivery);
         }
@@ -230,11 +230,11 @@ final class ConsumerLane implements Runnable {
         }
     }
 
-    private void publishRetrying(BatchResult result) throws Abandoned {
+    private void publishRetrying(BatchResult result, List<Vote> votes) throws Abandoned {
         long backoff = 100;
         while (true) {
             try {
-                liveCounts.publish(result);
+                liveCounts.publish(result, votes);
                 return;
             } catch (JedisException e) {
                 log.warn("lane {}: Redis unavailable, holding a committed batch, retrying in {} ms: {}", id, backoff, e.toString());

@@ -9,6 +9,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +31,8 @@ final class LiveCounts {
         this.markerTtl = SetParams.setParams().px(markerTtl.toMillis());
     }
 
-    void publish(BatchResult result) {
+    /** {@code batch} is every vote the transaction settled: counted, recorded as failed, or found counted before. */
+    void publish(BatchResult result, List<Vote> batch) {
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Map.Entry<Long, Map<Long, Long>> poll : result.counts().entrySet()) {
                 counts.raise(pipeline, poll.getKey(), poll.getValue());
@@ -38,7 +40,10 @@ final class LiveCounts {
             for (Vote vote : result.counted()) {
                 pipeline.set(keys.voterMarker(vote.pollId(), vote.voterId()),
                         new VoterMarker(vote.voteId(), vote.candidateId()).encode(), markerTtl);
-                // the API's claim is settled: a repeat no longer needs to make sure this vote is queued
+            }
+            // PostgreSQL now has the final word on each of them: a repeat no longer needs to make sure
+            // it is queued, and GET /votes/{id} reads its status from the database.
+            for (Vote vote : batch) {
                 pipeline.del(keys.pendingVote(vote.voteId()));
             }
             pipeline.sync();
