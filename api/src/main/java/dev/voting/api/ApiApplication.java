@@ -112,7 +112,7 @@ public final class ApiApplication implements AutoCloseable {
                 new ListPollsHandler(polls),
                 new GetPollHandler(catalog),
                 new ClosePollHandler(polls, catalog),
-                new CastVoteHandler(catalog, admissions, publisher, codec, clock, config.votes().confirmTimeout(),
+                new CastVoteHandler(catalog, admissions, publisher, codec, clock,
                         config.votes().maxInFlight(), registry),
                 new ResultsHandler(catalog, results),
                 new ResultsStreamHandler(catalog, feeds, mapper,

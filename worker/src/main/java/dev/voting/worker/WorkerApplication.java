@@ -64,7 +64,8 @@ public final class WorkerApplication implements AutoCloseable {
                         worker.batchMaxWait(), codec, writer, liveCounts, observer, metrics,
                         new DeadLetterSink(rabbit, config.rabbit()));
                 lanes.add(lane);
-                threads.add(Thread.ofVirtual().name("lane-" + i).start(lane));
+                // A platform thread: the batch timer and the JDBC and Redis socket reads then cost no virtual-thread timer each.
+                threads.add(Thread.ofPlatform().name("lane-" + i).start(lane));
             }
             // Closed before the clients they use: stop consuming, finish and ack the batches in hand.
             shutdown.register("lanes", () -> {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,15 @@ import java.util.concurrent.TimeoutException;
  * the next message then carries every vote that waited (up to {@code maxBatch}). Under light load a
  * vote is published at once, alone; under heavy load many votes share one persistent message and
  * one confirm, which is what lets the broker keep up. Each vote's future completes when the broker
- * confirms its message, and fails when the broker refuses it, returns it as unroutable, or the
- * channel dies first.
+ * confirms its message, and fails when the broker refuses it, returns it as unroutable, the
+ * channel dies first, or no confirm came within {@code confirmTimeout} of the vote's submission:
+ * the lane keeps that deadline itself, so that a waiting request needs no timer of its own.
  */
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
+    private static final long WATCH_INTERVAL_MILLIS = 100;
 
-    record Pending(String voteJson, CompletableFuture<Void> confirmed) {
+    record Pending(String voteJson, CompletableFuture<Void> confirmed, long submittedAt) {
     }
 
     private record InFlight(List<Pending> votes, long publishedAt) {
@@ -57,6 +60,8 @@ final class PublishLane implements Runnable {
     private final int maxBatch;
     private final Semaphore inFlightPermits;
     private final Observer observer;
+    private final long confirmTimeoutNanos;
+    private long lastWatch = System.nanoTime();
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private final ConcurrentNavigableMap<Long, InFlight> inFlight = new ConcurrentSkipListMap<>();
     private final Set<Long> returned = ConcurrentHashMap.newKeySet();
@@ -65,7 +70,7 @@ final class PublishLane implements Runnable {
     private volatile boolean stopping;
 
     PublishLane(int id, ConnectionHolder connection, String queue, VoteCodec codec, int maxBatch, int maxInFlight,
-                Observer observer) {
+                Duration confirmTimeout, Observer observer) {
         this.id = id;
         this.connection = connection;
         this.queue = queue;
@@ -73,6 +78,7 @@ final class PublishLane implements Runnable {
         this.maxBatch = maxBatch;
         this.inFlightPermits = new Semaphore(maxInFlight);
         this.observer = observer;
+        this.confirmTimeoutNanos = confirmTimeout.toNanos();
     }
 
     CompletableFuture<Void> submit(String voteJson) {
@@ -80,7 +86,7 @@ final class PublishLane implements Runnable {
         if (stopping || !brokerReachable) {
             confirmed.completeExceptionally(unavailable(stopping ? "the API is shutting down" : "the broker is unreachable"));
         } else {
-            waiting.add(new Pending(voteJson, confirmed));
+            waiting.add(new Pending(voteJson, confirmed, System.nanoTime()));
         }
         return confirmed;
     }
@@ -102,9 +108,12 @@ final class PublishLane implements Runnable {
         while (!stopping || !waiting.isEmpty()) {
             boolean permitHeld = false;
             try {
-                inFlightPermits.acquire();
+                expireOverdue();
+                if (!inFlightPermits.tryAcquire(WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    continue;  // every permit awaits a confirm: look at the deadlines again
+                }
                 permitHeld = true;
-                Pending first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                Pending first = waiting.poll(WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (!brokerReachable) {
                         channel();  // probe, so that the lane takes votes again once the broker is back
@@ -135,6 +144,33 @@ final class PublishLane implements Runnable {
             }
         }
         failWaiting(new IOException("the API is shutting down"));
+    }
+
+    /**
+     * Fails what is past its deadline: a message the broker has not confirmed in time (it may still
+     * be confirmed and counted later; its voters are told 503 and may vote again, which counts once,
+     * G5), and votes that waited that long for a permit. Checked at most every watch interval.
+     */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        if (now - lastWatch < WATCH_INTERVAL_MILLIS * 1_000_000) {
+            return;
+        }
+        lastWatch = now;
+        for (Map.Entry<Long, InFlight> entry : inFlight.entrySet()) {
+            if (overdue(entry.getValue().votes().getFirst(), now) && inFlight.remove(entry.getKey(), entry.getValue())) {
+                inFlightPermits.release();
+                failAll(entry.getValue().votes(), unavailable("the broker did not confirm the vote in time"));
+            }
+        }
+        for (Pending head = waiting.peek(); head != null && overdue(head, now); head = waiting.peek()) {
+            waiting.remove(head);
+            head.confirmed().completeExceptionally(unavailable("the broker did not confirm the vote in time"));
+        }
+    }
+
+    private boolean overdue(Pending vote, long now) {
+        return now - vote.submittedAt() > confirmTimeoutNanos;
     }
 
     /** Publishes one message holding the whole batch; the permit taken for it is released when it settles. */
@@ -269,6 +305,18 @@ final class PublishLane implements Runnable {
                 log.debug("publish lane {}: close: {}", id, e.toString());
             }
         }
+    }
+
+    /** Fails whatever is still unsettled once the lane has stopped and its channel is closed. */
+    void abandonRest() {
+        Exception cause = unavailable("the API is shutting down");
+        for (Long sequence : inFlight.keySet()) {
+            InFlight lost = inFlight.remove(sequence);
+            if (lost != null) {
+                failAll(lost.votes(), cause);
+            }
+        }
+        failWaiting(cause);
     }
 
     private static UnavailableException unavailable(String why) {

@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -73,10 +72,11 @@ public final class VoteAdmissions implements AutoCloseable {
             """);
 
     private static final int MAX_PIPELINE = 256;
+    /** A vote waits at most about this long for its pipeline to leave, and then the Redis client's own timeouts. */
+    private static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(2);
 
     private final UnifiedJedis redis;
     private final PipelinedScript admit;
-    private final Duration timeout;
     private final RedisKeys keys;
     private final Config.RateLimits limits;
     private final String pendingTtlMillis;
@@ -86,8 +86,7 @@ public final class VoteAdmissions implements AutoCloseable {
 
     public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, Config.RateLimits limits, Duration pendingTtl, MeterRegistry registry) {
         this.redis = redis;
-        this.admit = new PipelinedScript(redis, ADMIT, MAX_PIPELINE, "vote-admissions");
-        this.timeout = Duration.ofSeconds(2);
+        this.admit = new PipelinedScript(redis, ADMIT, MAX_PIPELINE, MAX_QUEUE_WAIT, "vote-admissions");
         this.keys = keys;
         this.limits = limits;
         this.pendingTtlMillis = Long.toString(pendingTtl.toMillis());
@@ -113,14 +112,12 @@ public final class VoteAdmissions implements AutoCloseable {
                 Integer.toString(limits.ipBurst()));
         List<?> reply;
         try {
-            reply = (List<?>) admit.call(keyList, args).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            reply = (List<?>) admit.call(keyList, args).get();  // bounded by the pipeline (no timer per vote)
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JedisDataException bug) {
                 throw bug;  // the script itself failed: a bug, not an outage
             }
             return unchecked(vote, e.getCause());
-        } catch (TimeoutException e) {
-            return unchecked(vote, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unchecked(vote, e);

@@ -42,15 +42,16 @@ public final class VotePublisher implements AutoCloseable {
         };
         for (int i = 0; i < votes.publishChannels(); i++) {
             PublishLane lane = new PublishLane(i, connection, rabbit.queue(), codec, votes.publishMaxBatch(),
-                    votes.publishMaxInFlight(), observer);
+                    votes.publishMaxInFlight(), votes.confirmTimeout(), observer);
             lanes.add(lane);
-            threads.add(Thread.ofVirtual().name("publish-lane-" + i).start(lane));
+            // A platform thread: its timed waits then cost no virtual-thread timer each.
+            threads.add(Thread.ofPlatform().name("publish-lane-" + i).daemon().start(lane));
         }
     }
 
     /**
      * Completes when the broker confirmed the vote ({@link VoteCodec#toJson}); fails with an
-     * UnavailableException otherwise.
+     * UnavailableException otherwise, at the latest {@code PUBLISH_CONFIRM_TIMEOUT_MS} after this call.
      */
     public CompletableFuture<Void> publish(String voteJson) {
         return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(voteJson);
@@ -76,5 +77,6 @@ public final class VotePublisher implements AutoCloseable {
     public void close() throws InterruptedException {
         drain(Duration.ofSeconds(10));
         lanes.forEach(PublishLane::closeChannel);
+        lanes.forEach(PublishLane::abandonRest);
     }
 }

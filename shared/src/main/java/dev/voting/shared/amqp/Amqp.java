@@ -15,9 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Opens AMQP connections on the classic blocking IO with virtual threads (VERSIONS.md: the Netty IO
- * logs errors on Java 25). Recovery is the caller's job: the publisher and the consumer each know
- * what an interrupted connection means for the work they hold, the library does not.
+ * Opens AMQP connections on the classic blocking IO (VERSIONS.md: the Netty IO logs errors on Java
+ * 25). Recovery is the caller's job: the publisher and the consumer each know what an interrupted
+ * connection means for the work they hold, the library does not.
  */
 public final class Amqp implements AutoCloseable {
     private final ConnectionFactory factory;
@@ -32,7 +32,9 @@ public final class Amqp implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new StartupException("RABBITMQ_URL is not usable: " + e.getMessage(), e);
         }
-        factory.setThreadFactory(Thread.ofVirtual().name("amqp-", 0).factory());
+        // Each connection's reader is a platform thread: its reads time out (heartbeats), and a timed read on a
+        // virtual thread costs a timer per read; consumers still run on virtual threads (the shared executor).
+        factory.setThreadFactory(Thread.ofPlatform().name("amqp-", 0).daemon().factory());
         factory.setSharedExecutor(dispatch);
         factory.setAutomaticRecoveryEnabled(false);
         factory.setConnectionTimeout(5_000);

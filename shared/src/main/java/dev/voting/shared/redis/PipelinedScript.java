@@ -9,6 +9,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -20,25 +21,33 @@ import java.util.concurrent.TimeUnit;
  * Runs one Lua script for many threads, their calls grouped into pipelines: while one pipeline is
  * on the wire, the calls that arrive wait and go together in the next. Redis then reads and
  * answers many scripts per system call instead of one, which is most of its cost per call.
+ *
+ * <p>Every call's future completes, so callers wait without a timer of their own (a timed wait per
+ * call costs a timer per call on virtual threads): within the Redis client's timeouts for the
+ * pipeline it rides in, and a call that waited longer than {@code maxQueueWait} for its pipeline
+ * fails unsent.
  */
 public final class PipelinedScript implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelinedScript.class);
 
-    private record Call(List<String> keys, List<String> args, CompletableFuture<Object> reply) {
+    private record Call(List<String> keys, List<String> args, CompletableFuture<Object> reply, long queuedAt) {
     }
 
     private final UnifiedJedis redis;
     private final LuaScript script;
     private final int maxBatch;
+    private final long maxQueueWaitNanos;
     private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
     private final Thread flusher;
     private volatile boolean running = true;
 
-    public PipelinedScript(UnifiedJedis redis, LuaScript script, int maxBatch, String name) {
+    public PipelinedScript(UnifiedJedis redis, LuaScript script, int maxBatch, Duration maxQueueWait, String name) {
         this.redis = redis;
         this.script = script;
         this.maxBatch = maxBatch;
-        this.flusher = Thread.ofVirtual().name(name).start(this::run);
+        this.maxQueueWaitNanos = maxQueueWait.toNanos();
+        // A platform thread: its timed waits and socket reads then cost no virtual-thread timer each.
+        this.flusher = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
     /** The script's reply; fails with the JedisException of the pipeline or of this call. */
@@ -47,7 +56,10 @@ public final class PipelinedScript implements AutoCloseable {
         if (!running) {
             reply.completeExceptionally(new JedisException("shutting down"));
         } else {
-            queue.add(new Call(keys, args, reply));
+            queue.add(new Call(keys, args, reply, System.nanoTime()));
+            if (!running) {
+                failQueued(new JedisException("shutting down"));  // closed while this call was added
+            }
         }
         return reply;
     }
@@ -62,7 +74,10 @@ public final class PipelinedScript implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                flush(batch);
+                failOverdue(batch);
+                if (!batch.isEmpty()) {
+                    flush(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -73,6 +88,26 @@ public final class PipelinedScript implements AutoCloseable {
                 batch.clear();
             }
         }
+        failQueued(new JedisException("shutting down"));
+    }
+
+    /** Calls that waited past the bound behind a slow pipeline fail now rather than wait for another. */
+    private void failOverdue(List<Call> batch) {
+        long now = System.nanoTime();
+        batch.removeIf(call -> {
+            boolean overdue = now - call.queuedAt() > maxQueueWaitNanos;
+            if (overdue) {
+                call.reply().completeExceptionally(new JedisException("Redis did not take the call within "
+                        + Duration.ofNanos(maxQueueWaitNanos).toMillis() + " ms"));
+            }
+            return overdue;
+        });
+    }
+
+    private void failQueued(JedisException cause) {
+        List<Call> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(call -> call.reply().completeExceptionally(cause));
     }
 
     private void flush(List<Call> batch) {
@@ -114,5 +149,6 @@ public final class PipelinedScript implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         flusher.join(2_000);
+        failQueued(new JedisException("shutting down"));  // whatever the flusher left, should it still be stuck
     }
 }
