@@ -58,6 +58,7 @@ final class ConsumerLane implements Runnable {
     private final BatchCollector<Inbound> collector;
     private volatile boolean stopping;
     private volatile Channel channel;
+    private volatile UnackedDeliveries unacked = new UnackedDeliveries();
     private volatile String consumerTag;
 
     ConsumerLane(int id, ConnectionHolder connection, String queue, int prefetch, int batchSize, Duration batchMaxWait,
@@ -114,6 +115,8 @@ final class ConsumerLane implements Runnable {
     private void consume() throws IOException {
         Channel current = connection.openChannel();
         current.basicQos(prefetch);
+        UnackedDeliveries tracked = new UnackedDeliveries();
+        unacked = tracked;
         channel = current;
         consumerTag = current.basicConsume(queue, false, new DefaultConsumer(current) {
             @Override
@@ -121,6 +124,7 @@ final class ConsumerLane implements Runnable {
                 if (envelope.isRedeliver()) {
                     metrics.redelivered();
                 }
+                tracked.delivered(envelope.getDeliveryTag());
                 Thread.ofVirtual().name("delivery-", envelope.getDeliveryTag())
                         .start(() -> inbox.add(decode(current, envelope.getDeliveryTag(), properties, body)));
             }
@@ -206,9 +210,7 @@ final class ConsumerLane implements Runnable {
         }
         observer.committed(result);
         publishRetrying(result, votes);
-        for (Inbound.Readable delivery : deliveries) {
-            ack(delivery);
-        }
+        ack(deliveries);
         metrics.batch(result, System.nanoTime() - start);
         log.debug("lane {}: batch committed and acked: {} counted, {} duplicates, rejected {}", id,
                 result.counted().size(), result.duplicates(), result.rejectedByReason());
@@ -252,12 +254,26 @@ final class ConsumerLane implements Runnable {
         return Math.min(backoff * 2, MAX_BACKOFF.toMillis());
     }
 
-    private void ack(Inbound.Readable delivery) {
+    /** Acks a committed batch in as few frames as is safe ({@link UnackedDeliveries}). */
+    private void ack(List<Inbound.Readable> deliveries) {
+        Channel current = channel;
+        List<Long> tags = new ArrayList<>(deliveries.size());
+        for (Inbound.Readable delivery : deliveries) {
+            if (delivery.channel() == current) {
+                tags.add(delivery.tag());
+            }  // else its channel died: the broker redelivers it, and the rewrite counts nothing twice
+        }
+        UnackedDeliveries.Acks acks = unacked.settle(tags);
         try {
-            delivery.channel().basicAck(delivery.tag(), false);
+            if (acks.upTo() > 0) {
+                current.basicAck(acks.upTo(), true);
+            }
+            for (long tag : acks.singles()) {
+                current.basicAck(tag, false);
+            }
         } catch (IOException | RuntimeException e) {
             // The channel died after the commit: the broker redelivers, and the rewrite counts nothing twice.
-            log.debug("lane {}: ack of {} lost: {}", id, delivery.tag(), e.toString());
+            log.debug("lane {}: acks of {} deliveries lost: {}", id, tags.size(), e.toString());
         }
     }
 
@@ -271,6 +287,7 @@ final class ConsumerLane implements Runnable {
         try {
             deadLetters.send(properties, body, reason);
             from.basicAck(tag, false);
+            settledAlone(from, tag);
             metrics.deadLettered();
             return;
         } catch (InterruptedException e) {
@@ -280,9 +297,16 @@ final class ConsumerLane implements Runnable {
         }
         try {
             from.basicReject(tag, false);
+            settledAlone(from, tag);
             metrics.deadLettered();
         } catch (IOException | RuntimeException e) {
             log.debug("lane {}: reject of {} lost: {}", id, tag, e.toString());
+        }
+    }
+
+    private void settledAlone(Channel from, long tag) {
+        if (from == channel) {
+            unacked.settled(tag);
         }
     }
 
