@@ -122,17 +122,21 @@ public final class Call {
 
     private byte[] readBody() throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        int expected = maxBodyBytes + 1;  // chunked: read one byte past the limit to see whether it is crossed
         if (declared != null) {
+            long length;
             try {
-                if (Long.parseLong(declared.strip()) > maxBodyBytes) {
-                    throw ProblemException.tooLarge(maxBodyBytes);
-                }
+                length = Long.parseLong(declared.strip());
             } catch (NumberFormatException e) {
                 throw ProblemException.malformed("Content-Length is not a number");
             }
+            if (length > maxBodyBytes) {
+                throw ProblemException.tooLarge(maxBodyBytes);
+            }
+            expected = (int) Math.max(0, length);  // the server ends the stream there; no buffer larger than the body
         }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            byte[] body = in.readNBytes(expected);
             if (body.length > maxBodyBytes) {
                 throw ProblemException.tooLarge(maxBodyBytes);
             }
