@@ -44,11 +44,19 @@ public record Services(String databaseUrl, String redisUrl, String rabbitUrl) {
         }
         String missing = (databaseUp ? "" : " PostgreSQL at " + database) + (redisUp ? "" : " Redis at " + redis)
                 + (rabbitUp ? "" : " RabbitMQ at " + rabbit);
-        String message = "integration services not reachable:" + missing + " (and no Docker for Testcontainers)";
+        throw missing("integration services not reachable:" + missing + " (and no Docker for Testcontainers)");
+    }
+
+    /**
+     * What a test does when something it needs is not on this machine: fails with
+     * {@code REQUIRE_SERVICES=true} (as in CI), else is skipped. Always throws; {@code throw} the result
+     * so that the compiler knows.
+     */
+    public static RuntimeException missing(String why) {
         if (Boolean.parseBoolean(System.getenv().getOrDefault("REQUIRE_SERVICES", "false"))) {
-            Assertions.fail(message + "; REQUIRE_SERVICES=true");
+            Assertions.fail(why + "; REQUIRE_SERVICES=true");
         }
-        Assumptions.abort(message);
+        Assumptions.abort(why);
         throw new IllegalStateException("unreachable");
     }
 

@@ -58,7 +58,8 @@ final class ConsumerLane implements Runnable {
     private final BatchCollector<Inbound> collector;
     private volatile boolean stopping;
     private volatile Channel channel;
-    private volatile UnackedDeliveries unacked = new UnackedDeliveries();
+    /** The unacked deliveries of {@link #channel}; replaced with it, read only by the lane's thread. */
+    private UnackedDeliveries unacked;
     private volatile String consumerTag;
 
     ConsumerLane(int id, ConnectionHolder connection, String queue, int prefetch, int batchSize, Duration batchMaxWait,

@@ -157,15 +157,16 @@ final class PublishLane implements Runnable {
             return;
         }
         lastWatch = now;
+        UnavailableException late = unavailable("the broker did not confirm the vote in time");
         for (Map.Entry<Long, InFlight> entry : inFlight.entrySet()) {
             if (overdue(entry.getValue().votes().getFirst(), now) && inFlight.remove(entry.getKey(), entry.getValue())) {
                 inFlightPermits.release();
-                failAll(entry.getValue().votes(), unavailable("the broker did not confirm the vote in time"));
+                failAll(entry.getValue().votes(), late);
             }
         }
         for (Pending head = waiting.peek(); head != null && overdue(head, now); head = waiting.peek()) {
             waiting.remove(head);
-            head.confirmed().completeExceptionally(unavailable("the broker did not confirm the vote in time"));
+            head.confirmed().completeExceptionally(late);
         }
     }
 

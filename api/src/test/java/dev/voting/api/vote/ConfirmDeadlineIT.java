@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
+import dev.voting.testkit.Services;
 import dev.voting.testkit.process.LocalRabbit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -16,7 +16,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A broker that stops answering (frozen, connection still open) costs a voter a 503 with
@@ -29,11 +28,7 @@ class ConfirmDeadlineIT {
     @Test
     void aVoteTheBrokerNeverConfirmsIsAnswered503AtTheDeadlineAndCanBeCastAgain() throws Exception {
         if (!LocalRabbit.available()) {  // freezing the shared broker would stall everyone else's tests
-            String why = "needs rabbitmq-server installed locally, to freeze a broker of the test's own";
-            if (Boolean.parseBoolean(System.getenv().getOrDefault("REQUIRE_SERVICES", "false"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
+            throw Services.missing("needs rabbitmq-server installed locally, to freeze a broker of the test's own");
         }
         try (LocalRabbit broker = new LocalRabbit(Path.of("target/confirm-deadline-rabbit")).start();
              Isolated env = Isolated.create(Map.of("RABBITMQ_URL", broker.url(),

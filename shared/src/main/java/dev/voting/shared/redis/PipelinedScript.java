@@ -54,11 +54,11 @@ public final class PipelinedScript implements AutoCloseable {
     public CompletableFuture<Object> call(List<String> keys, List<String> args) {
         CompletableFuture<Object> reply = new CompletableFuture<>();
         if (!running) {
-            reply.completeExceptionally(new JedisException("shutting down"));
+            reply.completeExceptionally(shuttingDown());
         } else {
             queue.add(new Call(keys, args, reply, System.nanoTime()));
             if (!running) {
-                failQueued(new JedisException("shutting down"));  // closed while this call was added
+                failQueued();  // closed while this call was added
             }
         }
         return reply;
@@ -88,7 +88,7 @@ public final class PipelinedScript implements AutoCloseable {
                 batch.clear();
             }
         }
-        failQueued(new JedisException("shutting down"));
+        failQueued();
     }
 
     /** Calls that waited past the bound behind a slow pipeline fail now rather than wait for another. */
@@ -104,10 +104,14 @@ public final class PipelinedScript implements AutoCloseable {
         });
     }
 
-    private void failQueued(JedisException cause) {
+    private void failQueued() {
         List<Call> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(call -> call.reply().completeExceptionally(cause));
+        left.forEach(call -> call.reply().completeExceptionally(shuttingDown()));
+    }
+
+    private static JedisException shuttingDown() {
+        return new JedisException("shutting down");
     }
 
     private void flush(List<Call> batch) {
@@ -149,6 +153,6 @@ public final class PipelinedScript implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         flusher.join(2_000);
-        failQueued(new JedisException("shutting down"));  // whatever the flusher left, should it still be stuck
+        failQueued();  // whatever the flusher left, should it still be stuck
     }
 }
