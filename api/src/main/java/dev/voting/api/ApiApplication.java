@@ -25,6 +25,7 @@ import dev.voting.api.results.ResultsStreamHandler;
 import dev.voting.api.vote.CastVoteHandler;
 import dev.voting.api.vote.GetVoteHandler;
 import dev.voting.api.vote.VoteAdmissions;
+import dev.voting.api.vote.VoteIntake;
 import dev.voting.api.vote.VoteLookup;
 import dev.voting.api.vote.VotePublisher;
 import dev.voting.api.web.StaticHandlers;
@@ -97,8 +98,8 @@ public final class ApiApplication implements AutoCloseable {
         PollRepository polls = new PollRepository(jdbc);
         PollCatalog catalog = new PollCatalog(polls, config.votes().pollCacheTtl(), clock);
         ResultsService results = new ResultsService(redis, new CountsCache(keys), polls, config.votes().resultsCacheTtl(), clock);
-        VoteAdmissions admissions = shutdown.register("admissions",
-                new VoteAdmissions(redis, keys, config.rateLimits(), config.votes().pendingTtl(), registry));
+        VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, config.rateLimits()));
+        VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
         Readiness readiness = new Readiness(Map.of(
                 Dependency.POSTGRESQL, () -> isValid(database),
                 Dependency.REDIS, () -> "PONG".equals(redis.ping()),
@@ -112,8 +113,7 @@ public final class ApiApplication implements AutoCloseable {
                 new ListPollsHandler(polls),
                 new GetPollHandler(catalog),
                 new ClosePollHandler(polls, catalog),
-                new CastVoteHandler(catalog, admissions, publisher, codec, clock,
-                        config.votes().maxInFlight(), registry),
+                new CastVoteHandler(catalog, intake, codec, clock, config.votes().maxInFlight(), registry),
                 new ResultsHandler(catalog, results),
                 new ResultsStreamHandler(catalog, feeds, mapper,
                         ResultsStreamHandler.lifetimeUnder(config.http().maxRequestSeconds()), Duration.ofSeconds(10)),

@@ -103,7 +103,7 @@ class BadInputIT {
         // either (a KEYS scan of the prefix would walk every key of a shared Redis).
         RedisKeys keys = new RedisKeys(env.config().redis().keyPrefix());
         for (String subject : List.of("mallory", "mal\u0007lory")) {
-            assertFalse(env.redis().exists(keys.voterMarker(pollId, subject)), "no claim for " + subject);
+            assertFalse(env.redis().hexists(keys.voterMarkers(pollId), subject), "no claim for " + subject);
         }
         try (ApiClient client = new ApiClient(api.port())) {
             assertEquals(202, client.vote(pollId, "honest-voter", candidate).status(), "an honest vote still goes through");

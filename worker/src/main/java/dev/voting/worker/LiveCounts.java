@@ -6,29 +6,25 @@ import dev.voting.shared.redis.VoterMarker;
 import dev.voting.shared.vote.Vote;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Brings Redis level with a committed batch in one pipeline: the absolute counts of every poll the
  * batch touched (set-if-larger, see {@link CountsCache}) and, for every counted vote, the voter's
- * marker for good (and drops the API's pending record of it), so that the API answers a repeat with the
- * vote that really counted.
+ * marker (and drops the API's pending record of it), so that the API answers a repeat with the vote
+ * that really counted. Markers do not expire: a marker that vanished would let a repeat through.
  */
 final class LiveCounts {
     private final UnifiedJedis redis;
     private final CountsCache counts;
     private final RedisKeys keys;
-    private final SetParams markerTtl;
 
-    LiveCounts(UnifiedJedis redis, RedisKeys keys, Duration markerTtl) {
+    LiveCounts(UnifiedJedis redis, RedisKeys keys) {
         this.redis = redis;
         this.counts = new CountsCache(keys);
         this.keys = keys;
-        this.markerTtl = SetParams.setParams().px(markerTtl.toMillis());
     }
 
     /** {@code batch} is every vote the transaction settled: counted, recorded as failed, or found counted before. */
@@ -38,8 +34,8 @@ final class LiveCounts {
                 counts.raise(pipeline, poll.getKey(), poll.getValue());
             }
             for (Vote vote : result.counted()) {
-                pipeline.set(keys.voterMarker(vote.pollId(), vote.voterId()),
-                        new VoterMarker(vote.voteId(), vote.candidateId()).encode(), markerTtl);
+                pipeline.hset(keys.voterMarkers(vote.pollId()), vote.voterId(),
+                        new VoterMarker(vote.voteId(), vote.candidateId()).encode());
             }
             // PostgreSQL now has the final word on each of them: a repeat no longer needs to make sure
             // it is queued, and GET /votes/{id} reads its status from the database.

@@ -56,7 +56,7 @@ public final class WorkerApplication implements AutoCloseable {
 
             WorkerMetrics metrics = new WorkerMetrics(registry);
             VoteWriter writer = new VoteWriter(database);
-            LiveCounts liveCounts = new LiveCounts(redis, new RedisKeys(config.redis().keyPrefix()), config.votes().markerTtl());
+            LiveCounts liveCounts = new LiveCounts(redis, new RedisKeys(config.redis().keyPrefix()));
             VoteCodec codec = new VoteCodec(mapper);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < worker.lanes(); i++) {

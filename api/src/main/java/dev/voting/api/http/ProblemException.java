@@ -64,6 +64,11 @@ public final class ProblemException extends RuntimeException {
         return of(503, "service_unavailable", "Service unavailable", detail).withHeader("Retry-After", seconds(retryAfter));
     }
 
+    /** The vote may or may not be recorded: the server cannot tell yet, and the retry will. */
+    public static ProblemException outcomeUnknown(Duration retryAfter, String detail) {
+        return of(503, "outcome_unknown", "Outcome unknown", detail).withHeader("Retry-After", seconds(retryAfter));
+    }
+
     public ProblemException withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);

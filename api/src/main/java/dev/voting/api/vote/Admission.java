@@ -9,7 +9,7 @@ sealed interface Admission {
     record Admitted() implements Admission {
     }
 
-    /** The voter already voted in this poll (or has a vote in flight). */
+    /** Redis holds a claim of this voter on the poll: the vote it names. */
     record AlreadyVoted(UUID voteId, long candidateId) implements Admission {
     }
 
@@ -17,10 +17,15 @@ sealed interface Admission {
     record Limited(String scope, int limitPerSecond, Duration retryAfter) implements Admission {
     }
 
+    /** Redis's memory is not the one the caller knew (it lost its data): nothing was claimed. */
+    record EpochChanged() implements Admission {
+    }
+
     /**
-     * Redis could not be asked. The vote goes on: limits fail open, and PostgreSQL's unique key
-     * still refuses a second vote, so a repeat costs a queued message, never a double count.
+     * Redis could not answer. {@code mayHaveClaimed} is false when the script certainly left no claim
+     * (it never ran, or Redis refused it with an error before its last write), true when the call
+     * went out and no answer came back.
      */
-    record Unchecked() implements Admission {
+    record Unavailable(boolean mayHaveClaimed, String why) implements Admission {
     }
 }

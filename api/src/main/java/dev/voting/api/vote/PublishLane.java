@@ -5,8 +5,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.voting.shared.amqp.ConnectionHolder;
-import dev.voting.shared.lifecycle.Dependency;
-import dev.voting.shared.lifecycle.UnavailableException;
 import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +32,10 @@ import java.util.concurrent.TimeoutException;
  * the next message then carries every vote that waited (up to {@code maxBatch}). Under light load a
  * vote is published at once, alone; under heavy load many votes share one persistent message and
  * one confirm, which is what lets the broker keep up. Each vote's future completes when the broker
- * confirms its message, and fails when the broker refuses it, returns it as unroutable, the
- * channel dies first, or no confirm came within {@code confirmTimeout} of the vote's submission:
- * the lane keeps that deadline itself, so that a waiting request needs no timer of its own.
+ * confirms its message, and fails with a {@link PublishFailure} that says whether the vote may
+ * still be queued: not when it was never sent or the broker refused or returned it; maybe when the
+ * channel died after the write or no confirm came within {@code confirmTimeout} of the vote's
+ * submission. The lane keeps that deadline itself, so that a waiting request needs no timer of its own.
  */
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
@@ -84,7 +83,7 @@ final class PublishLane implements Runnable {
     CompletableFuture<Void> submit(String voteJson) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         if (stopping || !brokerReachable) {
-            confirmed.completeExceptionally(unavailable(stopping ? "the API is shutting down" : "the broker is unreachable"));
+            confirmed.completeExceptionally(PublishFailure.notQueued(stopping ? "the API is shutting down" : "the broker is unreachable"));
         } else {
             waiting.add(new Pending(voteJson, confirmed, System.nanoTime()));
         }
@@ -122,9 +121,13 @@ final class PublishLane implements Runnable {
                 }
                 batch.add(first);
                 waiting.drainTo(batch, maxBatch - 1);
+                VoteCodec.Encoded message = encode(batch);
+                if (message == null) {
+                    continue;
+                }
                 Channel current = channel();
                 permitHeld = false;  // from here the permit belongs to the message and is released when it settles
-                publish(current, batch);
+                publish(current, batch, message);
                 backoffMillis = 100;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -132,7 +135,8 @@ final class PublishLane implements Runnable {
             } catch (IOException | RuntimeException e) {  // ShutdownSignalException is one: the channel died
                 log.warn("publish lane {}: broker unavailable: {}", id, e.toString());
                 brokerReachable = false;
-                failAll(batch, e);
+                // A batch written to the channel was failed as unconfirmed by publish(); this reaches only the rest.
+                failAll(batch, PublishFailure.notQueued(String.valueOf(e.getMessage())));
                 failWaiting(e);
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 2_000);
@@ -146,10 +150,21 @@ final class PublishLane implements Runnable {
         failWaiting(new IOException("the API is shutting down"));
     }
 
+    /** The batch as one message, or null when it cannot be written: then its votes fail, unsent, and nothing else does. */
+    private VoteCodec.Encoded encode(List<Pending> batch) {
+        try {
+            return codec.encodeJson(batch.stream().map(Pending::voteJson).toList());
+        } catch (RuntimeException e) {
+            log.error("publish lane {}: a batch of {} votes could not be encoded", id, batch.size(), e);
+            failAll(batch, PublishFailure.notQueued("the vote could not be encoded"));
+            return null;
+        }
+    }
+
     /**
      * Fails what is past its deadline: a message the broker has not confirmed in time (it may still
-     * be confirmed and counted later; its voters are told 503 and may vote again, which counts once,
-     * G5), and votes that waited that long for a permit. Checked at most every watch interval.
+     * be confirmed and counted later, so its votes are unconfirmed, not refused), and votes that
+     * waited that long for a permit and were never sent. Checked at most every watch interval.
      */
     private void expireOverdue() {
         long now = System.nanoTime();
@@ -157,16 +172,17 @@ final class PublishLane implements Runnable {
             return;
         }
         lastWatch = now;
-        UnavailableException late = unavailable("the broker did not confirm the vote in time");
+        PublishFailure unconfirmed = PublishFailure.unconfirmed("the broker did not confirm the vote in time");
         for (Map.Entry<Long, InFlight> entry : inFlight.entrySet()) {
             if (overdue(entry.getValue().votes().getFirst(), now) && inFlight.remove(entry.getKey(), entry.getValue())) {
                 inFlightPermits.release();
-                failAll(entry.getValue().votes(), late);
+                failAll(entry.getValue().votes(), unconfirmed);
             }
         }
+        PublishFailure unsent = PublishFailure.notQueued("the broker took no message for the vote in time");
         for (Pending head = waiting.peek(); head != null && overdue(head, now); head = waiting.peek()) {
             waiting.remove(head);
-            head.confirmed().completeExceptionally(late);
+            head.confirmed().completeExceptionally(unsent);
         }
     }
 
@@ -174,9 +190,11 @@ final class PublishLane implements Runnable {
         return now - vote.submittedAt() > confirmTimeoutNanos;
     }
 
-    /** Publishes one message holding the whole batch; the permit taken for it is released when it settles. */
-    private void publish(Channel current, List<Pending> batch) throws IOException {
-        VoteCodec.Encoded message = codec.encodeJson(batch.stream().map(Pending::voteJson).toList());
+    /**
+     * Publishes one message holding the whole batch; the permit taken for it is released when it
+     * settles. A write that fails may still have reached the broker: its votes are unconfirmed.
+     */
+    private void publish(Channel current, List<Pending> batch, VoteCodec.Encoded message) throws IOException {
         long sequence = current.getNextPublishSeqNo();
         inFlight.put(sequence, new InFlight(List.copyOf(batch), System.nanoTime()));
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
@@ -188,8 +206,10 @@ final class PublishLane implements Runnable {
         try {
             current.basicPublish("", queue, true, properties, message.body());
         } catch (IOException | RuntimeException e) {
-            if (inFlight.remove(sequence) != null) {  // else the channel's shutdown already settled it
+            InFlight written = inFlight.remove(sequence);
+            if (written != null) {  // else the channel's shutdown already settled it
                 inFlightPermits.release();
+                failAll(written.votes(), PublishFailure.unconfirmed("the broker connection failed while the vote was sent"));
             }
             throw e;
         }
@@ -211,7 +231,7 @@ final class PublishLane implements Runnable {
 
             @Override
             public void handleNack(long sequence, boolean multiple) {
-                settle(sequence, multiple, unavailable("the broker refused the vote (the queue may be full)"));
+                settle(sequence, multiple, PublishFailure.notQueued("the broker refused the vote (the queue may be full)"));
             }
         });
         // Mandatory publishes come back here when the queue is missing; the ack that follows must fail them.
@@ -243,7 +263,7 @@ final class PublishLane implements Runnable {
             }
             inFlightPermits.release();
             Exception outcome = failure != null ? failure
-                    : returned.remove(entry.getKey()) ? unavailable("the vote queue does not exist") : null;
+                    : returned.remove(entry.getKey()) ? PublishFailure.notQueued("the vote queue does not exist") : null;
             for (Pending pending : entry.getValue().votes()) {
                 if (outcome == null) {
                     pending.confirmed().complete(null);
@@ -257,7 +277,7 @@ final class PublishLane implements Runnable {
         }
     }
 
-    /** A channel that dies takes its unconfirmed messages with it: their votes are answered 503. */
+    /** A channel that dies leaves its unconfirmed messages in doubt: the broker may have queued them. */
     private void abandonInFlight(Channel dead, ShutdownSignalException cause) {
         if (channel == dead) {
             channel = null;
@@ -269,20 +289,21 @@ final class PublishLane implements Runnable {
             InFlight lost = inFlight.remove(sequence);
             if (lost != null) {
                 inFlightPermits.release();
-                lost.votes().forEach(p -> p.confirmed().completeExceptionally(unavailable("the broker connection closed")));
+                failAll(lost.votes(), PublishFailure.unconfirmed("the broker connection closed before the confirm"));
             }
         }
         returned.clear();
     }
 
-    private void failAll(List<Pending> batch, Exception cause) {
-        batch.forEach(p -> p.confirmed().completeExceptionally(unavailable(cause.getMessage())));
+    private static void failAll(List<Pending> batch, PublishFailure failure) {
+        batch.forEach(p -> p.confirmed().completeExceptionally(failure));
     }
 
+    /** Votes still waiting were never sent. */
     private void failWaiting(Exception cause) {
         List<Pending> drained = new ArrayList<>();
         waiting.drainTo(drained);
-        failAll(drained, cause);
+        failAll(drained, PublishFailure.notQueued(String.valueOf(cause.getMessage())));
     }
 
     void stop() {
@@ -310,18 +331,13 @@ final class PublishLane implements Runnable {
 
     /** Fails whatever is still unsettled once the lane has stopped and its channel is closed. */
     void abandonRest() {
-        Exception cause = unavailable("the API is shutting down");
         for (Long sequence : inFlight.keySet()) {
             InFlight lost = inFlight.remove(sequence);
             if (lost != null) {
-                failAll(lost.votes(), cause);
+                failAll(lost.votes(), PublishFailure.unconfirmed("the API shut down before the broker confirmed the vote"));
             }
         }
-        failWaiting(cause);
-    }
-
-    private static UnavailableException unavailable(String why) {
-        return new UnavailableException(Dependency.RABBITMQ, why, null);
+        failWaiting(new IOException("the API is shutting down"));
     }
 
     private static void sleep(long millis) {

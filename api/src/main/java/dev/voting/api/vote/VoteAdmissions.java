@@ -4,10 +4,9 @@ import dev.voting.shared.config.Config;
 import dev.voting.shared.redis.LuaScript;
 import dev.voting.shared.redis.PipelinedScript;
 import dev.voting.shared.redis.RedisKeys;
+import dev.voting.shared.redis.ScriptNotRunException;
 import dev.voting.shared.redis.VoterMarker;
 import dev.voting.shared.vote.Vote;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -19,22 +18,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One Redis script per vote, pipelined with those of concurrent votes: the voter's and the client IP's token buckets, then the voter's
- * claim on the poll. The claim (a marker holding the vote id) answers a repeat with 409 at once;
- * it lives for {@code VOTE_PENDING_TTL_SECONDS} until the worker, having counted the vote, writes
- * it for good. A publish that fails releases it, so the voter stays free to vote again (G5).
+ * One Redis script per vote, pipelined with those of concurrent votes: Redis's epoch, the voter's
+ * and the client IP's token buckets, then the voter's claim on the poll. The claim (a marker holding
+ * the vote id, in the poll's hash) answers a repeat with 409 at once; it does not expire while the
+ * poll is open. A claim is given back only when its vote can never be queued, and nobody has
+ * re-published it meanwhile (G5, G9).
  */
 public final class VoteAdmissions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VoteAdmissions.class);
 
-    // KEYS: marker, pending vote, voter bucket, ip bucket.
-    // ARGV: marker value, pending value, pending ttl ms, voter rate, voter burst, ip rate, ip burst.
+    // KEYS: epoch, the poll's markers, pending vote, voter bucket, ip bucket.
+    // ARGV: expected epoch, voter id, marker value, pending value, voter rate, voter burst, ip rate, ip burst.
     // Buckets hold fractional tokens refilled at `rate` per second up to `burst`; a rate of 0 is off.
+    // The claim is the last write, so that a script stopped by an error reply (OOM, READONLY) claims nothing.
     private static final LuaScript ADMIT = new LuaScript("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'epoch'} end
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local function level(key, rate, burst)
@@ -49,63 +49,67 @@ public final class VoteAdmissions implements AutoCloseable {
               redis.call('HSET', key, 'tokens', tokens - 1, 'at', now)
               redis.call('PEXPIRE', key, math.ceil(burst * 1000 / rate) + 1000)
             end
-            local voterRate, voterBurst = tonumber(ARGV[4]), tonumber(ARGV[5])
-            local ipRate, ipBurst = tonumber(ARGV[6]), tonumber(ARGV[7])
-            local voter = level(KEYS[3], voterRate, voterBurst)
+            local voterRate, voterBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
+            local ipRate, ipBurst = tonumber(ARGV[7]), tonumber(ARGV[8])
+            local voter = level(KEYS[4], voterRate, voterBurst)
             if voter < 1 then return {'voter', math.ceil((1 - voter) * 1000 / voterRate)} end
-            local ip = level(KEYS[4], ipRate, ipBurst)
+            local ip = level(KEYS[5], ipRate, ipBurst)
             if ip < 1 then return {'ip', math.ceil((1 - ip) * 1000 / ipRate)} end
-            spend(KEYS[3], voterRate, voterBurst, voter)
-            spend(KEYS[4], ipRate, ipBurst, ip)
-            local existing = redis.call('GET', KEYS[1])
+            spend(KEYS[4], voterRate, voterBurst, voter)
+            spend(KEYS[5], ipRate, ipBurst, ip)
+            local existing = redis.call('HGET', KEYS[2], ARGV[2])
             if existing then return {'voted', existing} end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+            redis.call('SET', KEYS[3], ARGV[4])
+            redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
             return {'ok'}
             """);
 
+    // KEYS: the poll's markers, pending vote, requeued flag. ARGV: voter id, marker value.
     private static final LuaScript RELEASE = new LuaScript("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              redis.call('DEL', KEYS[1], KEYS[2])
-            end
+            if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+            if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+            redis.call('DEL', KEYS[2])
             return 1
+            """);
+
+    // KEYS: pending vote, requeued flag. ARGV: flag lifetime (ms).
+    private static final LuaScript TAKE_FOR_REQUEUE = new LuaScript("""
+            local pending = redis.call('GET', KEYS[1])
+            if pending then redis.call('SET', KEYS[2], '1', 'PX', ARGV[1]) end
+            return pending
             """);
 
     private static final int MAX_PIPELINE = 256;
     /** A vote waits at most about this long for its pipeline to leave, and then the Redis client's own timeouts. */
     private static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(2);
+    /** Outlives any request that could still give the re-published vote's claim back. */
+    private static final String REQUEUED_FLAG_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
 
     private final UnifiedJedis redis;
     private final PipelinedScript admit;
     private final RedisKeys keys;
     private final Config.RateLimits limits;
-    private final String pendingTtlMillis;
-    private final Counter unchecked;
-    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS - 1);
 
-    public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, Config.RateLimits limits, Duration pendingTtl, MeterRegistry registry) {
+    public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, Config.RateLimits limits) {
         this.redis = redis;
         this.admit = new PipelinedScript(redis, ADMIT, MAX_PIPELINE, MAX_QUEUE_WAIT, "vote-admissions");
         this.keys = keys;
         this.limits = limits;
-        this.pendingTtlMillis = Long.toString(pendingTtl.toMillis());
-        this.unchecked = Counter.builder("votes.admission.unchecked")
-                .description("Votes let through without Redis (limits and fast dedupe skipped; PostgreSQL still dedupes)")
-                .register(registry);
     }
 
     /** {@code pendingJson} is the vote as {@code GET /votes/{id}} shows it until it is processed. */
-    Admission admit(Vote vote, String pendingJson) {
+    Admission admit(Vote vote, String pendingJson, String epoch) {
         List<String> keyList = List.of(
-                keys.voterMarker(vote.pollId(), vote.voterId()),
+                keys.epoch(),
+                keys.voterMarkers(vote.pollId()),
                 keys.pendingVote(vote.voteId()),
                 keys.voterBucket(vote.voterId()),
                 keys.ipBucket(vote.clientIp()));
         List<String> args = List.of(
+                epoch,
+                vote.voterId(),
                 markerValue(vote),
                 pendingJson,
-                pendingTtlMillis,
                 Integer.toString(limits.voterPerSecond()),
                 Integer.toString(limits.voterBurst()),
                 Integer.toString(limits.ipPerSecond()),
@@ -114,54 +118,48 @@ public final class VoteAdmissions implements AutoCloseable {
         try {
             reply = (List<?>) admit.call(keyList, args).get();  // bounded by the pipeline (no timer per vote)
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof JedisDataException bug) {
-                throw bug;  // the script itself failed: a bug, not an outage
-            }
-            return unchecked(vote, e.getCause());
+            // An error reply (OOM, READONLY, LOADING, BUSY) stopped the script before its claim.
+            boolean claimedNothing = e.getCause() instanceof ScriptNotRunException || e.getCause() instanceof JedisDataException;
+            return new Admission.Unavailable(!claimedNothing, String.valueOf(e.getCause().getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return unchecked(vote, e);
+            return new Admission.Unavailable(true, "interrupted");
         }
         String verdict = (String) reply.getFirst();
         return switch (verdict) {
             case "ok" -> new Admission.Admitted();
             case "voted" -> alreadyVoted((String) reply.get(1));
+            case "epoch" -> new Admission.EpochChanged();
             case "voter" -> new Admission.Limited("voter", limits.voterPerSecond(), Duration.ofMillis((Long) reply.get(1)));
             case "ip" -> new Admission.Limited("ip", limits.ipPerSecond(), Duration.ofMillis((Long) reply.get(1)));
             default -> throw new IllegalStateException("unexpected admission verdict " + verdict);
         };
     }
 
-    private Admission unchecked(Vote vote, Throwable cause) {
-        unchecked.increment();
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (now - last > WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {  // one line per outage, not per vote
-            log.warn("Redis unavailable, votes admitted unchecked (PostgreSQL still dedupes), e.g. {}: {}", vote.voteId(), cause.toString());
-        }
-        return new Admission.Unchecked();
+    /**
+     * The pending record of a vote no worker has settled yet, for a repeat to publish again; from
+     * then on the vote's claim can no longer be given back. Empty when the vote is settled (the
+     * worker drops the record) or was given back.
+     */
+    Optional<String> takeForRequeue(UUID voteId) {
+        return Optional.ofNullable((String) TAKE_FOR_REQUEUE.run(redis,
+                List.of(keys.pendingVote(voteId), keys.requeuedVote(voteId)), List.of(REQUEUED_FLAG_MILLIS)));
     }
 
     /**
-     * The pending record of a vote no worker has counted yet (the worker drops it when it counts the
-     * vote), or empty when it is counted, unknown, or Redis cannot say.
+     * Gives the voter's claim back after the broker certainly did not queue the vote. False when
+     * that cannot be done (a repeat re-published the vote meanwhile, or Redis did not answer): the
+     * vote may then still be counted, and the voter must not be told otherwise.
      */
-    Optional<String> uncounted(UUID voteId) {
+    boolean release(Vote vote) {
         try {
-            return Optional.ofNullable(redis.get(keys.pendingVote(voteId)));
+            Object released = RELEASE.run(redis,
+                    List.of(keys.voterMarkers(vote.pollId()), keys.pendingVote(vote.voteId()), keys.requeuedVote(vote.voteId())),
+                    List.of(vote.voterId(), markerValue(vote)));
+            return Long.valueOf(1).equals(released);
         } catch (JedisException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Gives the voter's claim back after a failed publish; best effort, the claim expires anyway. */
-    void release(Vote vote) {
-        try {
-            RELEASE.run(redis,
-                    List.of(keys.voterMarker(vote.pollId(), vote.voterId()), keys.pendingVote(vote.voteId())),
-                    List.of(markerValue(vote)));
-        } catch (JedisException e) {
-            log.warn("could not release the claim of vote {} (it expires by itself): {}", vote.voteId(), e.toString());
+            log.warn("could not give back the claim of vote {}: {}", vote.voteId(), e.toString());
+            return false;
         }
     }
 

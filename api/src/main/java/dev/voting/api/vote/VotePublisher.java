@@ -51,7 +51,7 @@ public final class VotePublisher implements AutoCloseable {
 
     /**
      * Completes when the broker confirmed the vote ({@link VoteCodec#toJson}); fails with an
-     * UnavailableException otherwise, at the latest {@code PUBLISH_CONFIRM_TIMEOUT_MS} after this call.
+     * {@link PublishFailure} otherwise, at the latest {@code PUBLISH_CONFIRM_TIMEOUT_MS} after this call.
      */
     public CompletableFuture<Void> publish(String voteJson) {
         return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(voteJson);

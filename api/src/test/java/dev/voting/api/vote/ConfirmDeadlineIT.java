@@ -1,7 +1,12 @@
 package dev.voting.api.vote;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import dev.voting.api.ApiApplication;
+import dev.voting.shared.json.Json;
+import dev.voting.shared.vote.Vote;
+import dev.voting.shared.vote.VoteCodec;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Services;
@@ -11,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,14 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A broker that stops answering (frozen, connection still open) costs a voter a 503 with
- * Retry-After once {@code PUBLISH_CONFIRM_TIMEOUT_MS} has passed, not a hung request; the claim is
- * given back, so the same voter's retry is accepted once the broker is back (G1, G5).
+ * Retry-After once {@code PUBLISH_CONFIRM_TIMEOUT_MS} has passed, not a hung request. The vote was
+ * written and may still be queued when the broker wakes, so the 503 says the outcome is unknown and
+ * the claim stays: the retry, for whatever candidate, is answered 409 with that vote, published
+ * again under the same id, and no other vote of the voter is ever queued (G5, G9).
  */
 class ConfirmDeadlineIT {
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(1);
 
     @Test
-    void aVoteTheBrokerNeverConfirmsIsAnswered503AtTheDeadlineAndCanBeCastAgain() throws Exception {
+    void aVoteTheBrokerDoesNotConfirmInTimeIsInDoubtAndItsRetryNamesIt() throws Exception {
         if (!LocalRabbit.available()) {  // freezing the shared broker would stall everyone else's tests
             throw Services.missing("needs rabbitmq-server installed locally, to freeze a broker of the test's own");
         }
@@ -38,6 +49,7 @@ class ConfirmDeadlineIT {
             JsonNode poll = client.createPoll("Deadline", "A", "B");
             long pollId = poll.path("id").asLong();
             long a = poll.path("candidates").get(0).path("id").asLong();
+            long b = poll.path("candidates").get(1).path("id").asLong();
             assertEquals(202, client.vote(pollId, "before", a).status(), "the broker confirms while it runs");
 
             broker.process().pause();
@@ -51,11 +63,36 @@ class ConfirmDeadlineIT {
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(503, frozen.status(), frozen.body());
+            assertEquals("outcome_unknown", frozen.type(), "the vote may still be queued: never 'not recorded'");
             assertNotNull(frozen.header("Retry-After"));
             assertTrue(frozen.json().path("detail").asText().contains("did not confirm"), frozen.body());
             assertTrue(waitedMillis >= CONFIRM_TIMEOUT.toMillis() && waitedMillis < CONFIRM_TIMEOUT.toMillis() + 1_500,
                     "answered at the deadline, after " + waitedMillis + " ms");
-            assertEquals(202, client.vote(pollId, "frozen", a).status(), "the claim was given back: the retry is accepted");
+            String inDoubt = frozen.json().path("voteId").asText();
+
+            ApiClient.Reply retry = client.vote(pollId, "frozen", b);
+            assertEquals(409, retry.status(), "the claim stays: " + retry.body());
+            assertEquals(inDoubt, retry.json().path("voteId").asText(), "the 409 names the vote in doubt");
+            assertEquals(a, retry.json().path("candidateId").asLong());
+            Set<String> queuedIds = new HashSet<>();
+            for (Vote vote : drain(env)) {
+                if (vote.voterId().equals("frozen")) {
+                    queuedIds.add(vote.voteId().toString());
+                }
+            }
+            assertEquals(Set.of(inDoubt), queuedIds, "only the vote in doubt is queued for the voter, whatever the retry asked");
         }
+    }
+
+    /** Every vote in the queue, taken off it. */
+    private static List<Vote> drain(Isolated env) throws Exception {
+        VoteCodec codec = new VoteCodec(Json.newMapper());
+        List<Vote> votes = new ArrayList<>();
+        try (Channel channel = env.rabbit().createChannel()) {
+            for (GetResponse message = channel.basicGet(env.queue(), true); message != null; message = channel.basicGet(env.queue(), true)) {
+                votes.addAll(codec.decode(message.getProps().getType(), message.getBody()));
+            }
+        }
+        return votes;
     }
 }

@@ -12,7 +12,6 @@ import dev.voting.shared.vote.VoteCodec;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.params.SetParams;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -39,9 +38,8 @@ class OrphanedClaimIT {
             long yes = poll.path("candidates").get(0).path("id").asLong();
             RedisKeys keys = new RedisKeys(env.config().redis().keyPrefix());
             Vote orphan = new Vote(UUID.randomUUID(), pollId, yes, "olga", Instant.now().minusSeconds(3), "127.0.0.1", null);
-            SetParams ttl = SetParams.setParams().px(120_000);
-            env.redis().set(keys.voterMarker(pollId, "olga"), orphan.voteId() + " " + yes, ttl);
-            env.redis().set(keys.pendingVote(orphan.voteId()), MAPPER.writeValueAsString(orphan), ttl);
+            env.redis().hset(keys.voterMarkers(pollId), "olga", orphan.voteId() + " " + yes);
+            env.redis().set(keys.pendingVote(orphan.voteId()), MAPPER.writeValueAsString(orphan));
             long queued = env.messagesReady(env.queue());
 
             ApiClient.Reply retry = client.vote(pollId, "olga", poll.path("candidates").get(1).path("id").asLong());

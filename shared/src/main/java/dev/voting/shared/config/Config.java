@@ -48,7 +48,7 @@ public record Config(
 
     /** The vote path: group commit to the broker, the Redis markers that answer repeats at once, caches. */
     public record Votes(int maxInFlight, int publishChannels, int publishMaxBatch, int publishMaxInFlight, Duration confirmTimeout,
-                        Duration pendingTtl, Duration markerTtl, Duration resultsCacheTtl, Duration pollCacheTtl) {
+                        Duration resultsCacheTtl, Duration pollCacheTtl) {
     }
 
     public record Worker(int metricsPort, int lanes, int prefetch, int batchSize, Duration batchMaxWait) {
@@ -116,8 +116,6 @@ public record Config(
                 env.integer("PUBLISH_MAX_BATCH", 500, 1, 10_000),
                 env.integer("PUBLISH_MAX_IN_FLIGHT", 2, 1, 10_000),
                 Duration.ofMillis(env.integer("PUBLISH_CONFIRM_TIMEOUT_MS", 5_000, 100, 600_000)),
-                Duration.ofSeconds(env.integer("VOTE_PENDING_TTL_SECONDS", 120, 10, 86_400)),
-                Duration.ofSeconds(env.integer("VOTE_MARKER_TTL_SECONDS", 86_400, 60, 31_536_000)),
                 Duration.ofSeconds(env.integer("RESULTS_CACHE_TTL_SECONDS", 2, 0, 3600)),
                 Duration.ofSeconds(env.integer("POLL_CACHE_TTL_SECONDS", 2, 0, 3600)));
 

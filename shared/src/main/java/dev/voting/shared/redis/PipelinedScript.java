@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Every call's future completes, so callers wait without a timer of their own (a timed wait per
  * call costs a timer per call on virtual threads): within the Redis client's timeouts for the
  * pipeline it rides in, and a call that waited longer than {@code maxQueueWait} for its pipeline
- * fails unsent.
+ * fails unsent. A call that certainly did not run fails with {@link ScriptNotRunException}; any other
+ * failure leaves open whether it ran.
  */
 public final class PipelinedScript implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelinedScript.class);
@@ -97,8 +98,8 @@ public final class PipelinedScript implements AutoCloseable {
         batch.removeIf(call -> {
             boolean overdue = now - call.queuedAt() > maxQueueWaitNanos;
             if (overdue) {
-                call.reply().completeExceptionally(new JedisException("Redis did not take the call within "
-                        + Duration.ofNanos(maxQueueWaitNanos).toMillis() + " ms"));
+                call.reply().completeExceptionally(new ScriptNotRunException("Redis did not take the call within "
+                        + Duration.ofNanos(maxQueueWaitNanos).toMillis() + " ms", null));
             }
             return overdue;
         });
@@ -111,7 +112,7 @@ public final class PipelinedScript implements AutoCloseable {
     }
 
     private static JedisException shuttingDown() {
-        return new JedisException("shutting down");
+        return new ScriptNotRunException("shutting down", null);
     }
 
     private void flush(List<Call> batch) {
@@ -131,8 +132,14 @@ public final class PipelinedScript implements AutoCloseable {
     }
 
     private void send(List<Call> batch) {
+        AbstractPipeline connected;
+        try {
+            connected = redis.pipelined();
+        } catch (JedisException e) {
+            throw new ScriptNotRunException("no Redis connection: " + e.getMessage(), e);
+        }
         List<Response<Object>> responses = new ArrayList<>(batch.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = connected) {
             for (Call call : batch) {
                 responses.add(pipeline.evalsha(script.sha(), call.keys(), call.args()));
             }
