@@ -178,24 +178,25 @@ public final class Isolated implements AutoCloseable {
             // the broker may be the thing a test stopped
         }
         amqp.close();
-        deleteKeys();
-        redis.close();
-    }
-
-    private void deleteKeys() {
         try {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            ScanParams match = new ScanParams().match(name + ":*").count(1000);
-            do {
-                ScanResult<String> page = redis.scan(cursor, match);
-                List<String> keys = new ArrayList<>(page.getResult());
-                if (!keys.isEmpty()) {
-                    redis.del(keys.toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            wipeRedis();
         } catch (RuntimeException e) {
             System.err.println("could not delete Redis keys of " + name + ": " + e.getMessage());
         }
+        redis.close();
+    }
+
+    /** Deletes every Redis key of this slice: what the system sees when Redis loses its data. */
+    public void wipeRedis() {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(name + ":*").count(1000);
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            List<String> keys = new ArrayList<>(page.getResult());
+            if (!keys.isEmpty()) {
+                redis.del(keys.toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 }
