@@ -5,7 +5,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.voting.shared.amqp.ConnectionHolder;
-import dev.voting.shared.db.Postgres;
 import dev.voting.shared.logging.RequestIds;
 import dev.voting.shared.vote.UnreadableMessageException;
 import dev.voting.shared.vote.Vote;
@@ -19,7 +18,9 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
@@ -30,26 +31,22 @@ import java.util.concurrent.TimeoutException;
  * <p>Each delivery is decoded on a virtual thread of its own and handed to this lane's inbox. The
  * lane gathers deliveries until the batch holds {@code batchSize} votes or {@code batchMaxWait}
  * has passed since the first, writes them in one transaction, brings Redis level, and only then
- * acks them. While PostgreSQL or Redis is away the lane holds the batch and retries with backoff:
- * the messages stay unacked and nothing goes to the dead-letter queue for want of a database.
+ * acks them. While PostgreSQL or Redis is away, or PostgreSQL refuses the batch for any reason but
+ * its data, the lane holds the batch and retries with backoff ({@link RetryingWriter}): the messages
+ * stay unacked and nothing goes to the dead-letter queue for want of a database. A vote PostgreSQL
+ * refuses for its own data goes to the dead-letter queue alone, and its message is acked with the
+ * batch once every other vote in it is counted.
  */
 final class ConsumerLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLane.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-
-    /** The batch was given up because the worker is stopping; its messages will be redelivered. */
-    private static final class Abandoned extends Exception {
-        Abandoned() {
-            super(null, null, false, false);
-        }
-    }
 
     private final int id;
     private final ConnectionHolder connection;
     private final String queue;
     private final int prefetch;
     private final VoteCodec codec;
-    private final VoteWriter writer;
+    private final RetryingWriter writer;
     private final LiveCounts liveCounts;
     private final CommitObserver observer;
     private final WorkerMetrics metrics;
@@ -70,7 +67,7 @@ final class ConsumerLane implements Runnable {
         this.queue = queue;
         this.prefetch = prefetch;
         this.codec = codec;
-        this.writer = writer;
+        this.writer = new RetryingWriter(id, writer, this::pause);
         this.liveCounts = liveCounts;
         this.observer = observer;
         this.metrics = metrics;
@@ -97,6 +94,11 @@ final class ConsumerLane implements Runnable {
     boolean isConsuming() {
         Channel current = channel;
         return current != null && current.isOpen();
+    }
+
+    /** True while the lane holds a batch that PostgreSQL does not take: readiness names PostgreSQL. */
+    boolean isHoldingWrites() {
+        return writer.isHolding();
     }
 
     /** Stops taking deliveries; {@link #run()} then finishes what it holds and returns. */
@@ -163,7 +165,7 @@ final class ConsumerLane implements Runnable {
                 continue;  // its channel died: the broker redelivers it to whoever consumes next
             }
             switch (inbound) {
-                case Inbound.Unreadable u -> deadLetter(u.channel(), u.tag(), u.properties(), u.body(), u.reason());
+                case Inbound.Unreadable u -> deadLetter(u);
                 case Inbound.Readable r -> readable.add(r);
             }
         }
@@ -184,53 +186,28 @@ final class ConsumerLane implements Runnable {
     }
 
     /**
-     * Writes, publishes and acks a batch. A batch that PostgreSQL refuses for its data (not for
-     * being unavailable) is split, so that the one delivery at fault goes to the dead-letter queue
-     * and the others are counted.
+     * Writes, publishes and acks a batch. Each committed part is brought to Redis at once; a vote
+     * refused for its data is dead-lettered alone. The deliveries are acked when all their votes are
+     * settled, except those that had to be rejected whole to the broker's dead-lettering.
      */
     private void write(List<Inbound.Readable> deliveries) throws Abandoned {
         List<Vote> votes = new ArrayList<>();
         deliveries.forEach(d -> votes.addAll(d.votes()));
         long start = System.nanoTime();
-        BatchResult result;
-        try {
-            result = writeRetrying(votes);
-        } catch (SQLException e) {
-            if (deliveries.size() == 1) {
-                Inbound.Readable only = deliveries.getFirst();
-                VoteCodec.Encoded message = codec.encode(only.votes());
-                var properties = new AMQP.BasicProperties.Builder().contentType(VoteCodec.CONTENT_TYPE).type(message.type()).build();
-                deadLetter(only.channel(), only.tag(), properties, message.body(), "PostgreSQL refused it: " + e.getMessage());
-            } else {
-                log.warn("lane {}: a batch of {} deliveries was refused ({}); writing them one by one", id, deliveries.size(), e.getMessage());
-                for (Inbound.Readable delivery : deliveries) {
-                    write(List.of(delivery));
+        Set<Inbound.Readable> rejected = new HashSet<>();
+        writer.write(votes, outcome -> {
+            switch (outcome) {
+                case RetryingWriter.Outcome.Committed(BatchResult result, List<Vote> part) -> {
+                    observer.committed(result);
+                    publishRetrying(result, part);
+                    metrics.batch(result, System.nanoTime() - start);
+                    log.debug("lane {}: {} votes committed: {} counted, {} duplicates, rejected {}", id, part.size(),
+                            result.counted().size(), result.duplicates(), result.rejectedByReason());
                 }
+                case RetryingWriter.Outcome.Refused(Vote vote, SQLException error) -> deadLetter(vote, error, deliveries, rejected);
             }
-            return;
-        }
-        observer.committed(result);
-        publishRetrying(result, votes);
-        ack(deliveries);
-        metrics.batch(result, System.nanoTime() - start);
-        log.debug("lane {}: batch committed and acked: {} counted, {} duplicates, rejected {}", id,
-                result.counted().size(), result.duplicates(), result.rejectedByReason());
-    }
-
-    /** Retries while PostgreSQL is unavailable; returns a non-transient failure to the caller. */
-    private BatchResult writeRetrying(List<Vote> votes) throws SQLException, Abandoned {
-        long backoff = 100;
-        while (true) {
-            try {
-                return writer.write(votes);
-            } catch (SQLException e) {
-                if (!Postgres.isTransient(e)) {
-                    throw e;
-                }
-                log.warn("lane {}: PostgreSQL unavailable, holding {} votes, retrying in {} ms: {}", id, votes.size(), backoff, e.getMessage());
-            }
-            backoff = pause(backoff);
-        }
+        });
+        ack(deliveries.stream().filter(d -> !rejected.contains(d)).toList());
     }
 
     private void publishRetrying(BatchResult result, List<Vote> votes) throws Abandoned {
@@ -278,24 +255,64 @@ final class ConsumerLane implements Runnable {
         }
     }
 
+    /** Moves an unreadable delivery to the dead-letter queue with its reason, then acks it (G6: confirmed first). */
+    private void deadLetter(Inbound.Unreadable delivery) {
+        log.warn("lane {}: dead-lettering delivery {}: {}", id, delivery.tag(), delivery.reason());
+        if (!sentToDeadLetters(delivery.properties(), delivery.body(), delivery.reason())) {
+            reject(delivery.channel(), delivery.tag());
+            return;
+        }
+        try {
+            delivery.channel().basicAck(delivery.tag(), false);
+            settledAlone(delivery.channel(), delivery.tag());
+        } catch (IOException | RuntimeException e) {
+            // its channel died: the broker redelivers it and it is dead-lettered again (at least once)
+            log.debug("lane {}: ack of dead letter {} lost: {}", id, delivery.tag(), e.toString());
+        }
+    }
+
     /**
-     * Moves a delivery to the dead-letter queue with its reason, then acks it. When the DLQ publish
-     * is not confirmed, the delivery is rejected instead: the broker dead-letters it (at-least-once),
-     * without the reason header but never dropped (G6).
+     * Moves one vote PostgreSQL refused for its data to the dead-letter queue, alone, with the reason.
+     * Its deliveries are acked with the rest of the batch. When the dead letter is not confirmed they
+     * are rejected instead: the broker dead-letters the whole message (without the reason), whose
+     * other votes, already counted, a replay counts nothing twice (G2, G6).
      */
-    private void deadLetter(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, String reason) {
-        log.warn("lane {}: dead-lettering delivery {}: {}", id, tag, reason);
+    private void deadLetter(Vote vote, SQLException error, List<Inbound.Readable> deliveries, Set<Inbound.Readable> rejected) {
+        List<Inbound.Readable> holding = deliveries.stream()
+                .filter(d -> !rejected.contains(d) && d.votes().stream().anyMatch(v -> v.voteId().equals(vote.voteId())))
+                .toList();
+        if (holding.isEmpty()) {
+            return;  // its message was rejected whole for another vote: the broker's dead-letter queue has it
+        }
+        String reason = "PostgreSQL refused the vote (SQLSTATE " + error.getSQLState() + "): " + error.getMessage();
+        log.warn("lane {}: dead-lettering vote {} alone: {}", id, vote.voteId(), reason);
+        VoteCodec.Encoded message = codec.encode(List.of(vote));
+        var properties = new AMQP.BasicProperties.Builder().contentType(VoteCodec.CONTENT_TYPE).type(message.type()).build();
+        if (sentToDeadLetters(properties, message.body(), reason)) {
+            return;
+        }
+        for (Inbound.Readable delivery : holding) {
+            reject(delivery.channel(), delivery.tag());
+            rejected.add(delivery);
+        }
+    }
+
+    /** True once the broker confirmed the dead letter; false (logged) when it did not. */
+    private boolean sentToDeadLetters(AMQP.BasicProperties properties, byte[] body, String reason) {
         try {
             deadLetters.send(properties, body, reason);
-            from.basicAck(tag, false);
-            settledAlone(from, tag);
             metrics.deadLettered();
-            return;
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            log.warn("lane {}: dead letter {} not confirmed ({}); rejecting it to the broker's dead-lettering", id, tag, e.toString());
+            log.warn("lane {}: dead letter not confirmed ({}); rejecting its delivery to the broker's dead-lettering", id, e.toString());
         }
+        return false;
+    }
+
+    /** Hands a delivery to the broker's own dead-lettering, which keeps no reason but never drops it (G6). */
+    private void reject(Channel from, long tag) {
         try {
             from.basicReject(tag, false);
             settledAlone(from, tag);

@@ -76,7 +76,8 @@ public final class WorkerApplication implements AutoCloseable {
             }, Duration.ofSeconds(12));
 
             Readiness readiness = new Readiness(Map.of(
-                    Dependency.POSTGRESQL, () -> isValid(database),
+                    // a lane holding a batch PostgreSQL does not take (outage, read-only, permissions) is not ready either
+                    Dependency.POSTGRESQL, () -> lanes.stream().noneMatch(ConsumerLane::isHoldingWrites) && isValid(database),
                     Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                     Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
             RedisClients.monitor(redis, registry);

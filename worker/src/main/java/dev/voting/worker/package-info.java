@@ -11,7 +11,11 @@
  * the unique key on (poll, voter) and {@code ON CONFLICT DO NOTHING} make every redelivery harmless
  * (G2); counts change in the same transaction as the rows they count (G3); an unreadable message is
  * dead-lettered, a readable but invalid vote is recorded as failed with its reason (G6); while a
- * dependency is down, messages are held and retried, never dead-lettered for it.
+ * dependency is down, or PostgreSQL refuses a write for any reason but its data, messages are held
+ * and retried, never dead-lettered for it, and PostgreSQL is named on {@code /readyz}. Only a vote
+ * PostgreSQL refuses for its own data (SQLSTATE class 22 or 23) is dead-lettered, alone, found by
+ * halving its batch ({@link dev.voting.worker.RetryingWriter}); its message is acked once its
+ * other votes are counted.
  *
  * <p>Dead letters: {@link dev.voting.worker.DeadLetterSink} republishes an unreadable message to
  * {@code <queue>.dlq} with its reason and acks it only after the broker's confirm;

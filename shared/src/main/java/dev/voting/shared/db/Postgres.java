@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
-/** The PostgreSQL connection pool both processes use, and the rule for which SQL errors are worth a retry. */
+/** The PostgreSQL connection pool both processes use, and the rules for which SQL errors are worth a retry. */
 public final class Postgres {
     private Postgres() {
     }
@@ -40,6 +40,19 @@ public final class Postgres {
         } catch (HikariPool.PoolInitializationException e) {
             throw new StartupException(Dependency.POSTGRESQL.unreachable(config.url().toString(), e), e);
         }
+    }
+
+    /**
+     * True when PostgreSQL refused the rows themselves: a data exception (class 22, e.g. a value out
+     * of range or a byte text cannot hold) or an integrity constraint violation (class 23: CHECK,
+     * NOT NULL, unique, foreign key). The same rows fail again however often they are written. Every
+     * other failure (read-only after a failover 25006, permission 42501, a plan cached before a
+     * migration 0A000, a missing table 42P01, an unknown or missing SQLSTATE) blames the database or
+     * the code, not the data, and the same rows may well succeed later.
+     */
+    public static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /**
