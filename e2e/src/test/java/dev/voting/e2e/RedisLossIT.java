@@ -5,11 +5,16 @@ import dev.voting.api.ApiApplication;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
+import dev.voting.testkit.Services;
+import dev.voting.testkit.process.LocalRedis;
 import dev.voting.worker.WorkerApplication;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +82,33 @@ class RedisLossIT {
                 assertEquals(poll.a, settled.json().path("candidateId").asLong());
             }
             assertEquals(1, env.queryLong("SELECT count(*) FROM votes WHERE id = ?", original), "the 202'd vote is counted");
+        }
+    }
+
+    @Test
+    void aRedisRestartedFromAnOlderSnapshotIsNotTrusted() throws Exception {
+        if (!LocalRedis.available()) {  // restarting the shared Redis would break everyone else's tests
+            throw Services.missing("needs redis-server installed locally, to restart a Redis of the test's own");
+        }
+        try (LocalRedis redis = new LocalRedis(Path.of("target", "redis-loss-snapshot")).start();
+             Isolated env = Isolated.create(Map.of("REDIS_URL", redis.url()));
+             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiClient client = new ApiClient(api.port())) {
+            Poll poll = Poll.create(client, "Redis restarted from a snapshot");
+            assertEquals(202, client.vote(poll.id, "early", poll.a).status());
+            env.redis().sendCommand(Protocol.Command.SAVE);  // the snapshot holds Redis's epoch and the early claim
+            ApiClient.Reply late = client.vote(poll.id, "late", poll.a);
+            assertEquals(202, late.status(), late.body());  // queued; no worker runs
+
+            redis.kill();
+            redis.start();  // reloads the snapshot: same epoch key, but the late claim is gone
+            for (int i = 0; i < 8 && client.vote(poll.id, "probe-" + i, poll.a).status() == 503; i++) {
+                Thread.sleep(100);  // pooled connections to the old server fail once each
+            }
+
+            ApiClient.Reply repeat = client.vote(poll.id, "late", poll.b);
+            assertEquals(503, repeat.status(), "no 202 while the late vote is still queued: " + repeat.body());
+            assertEquals("outcome_unknown", repeat.type(), repeat.body());
         }
     }
 

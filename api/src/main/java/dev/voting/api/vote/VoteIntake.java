@@ -61,6 +61,7 @@ public final class VoteIntake implements AutoCloseable {
             try {
                 known = epoch.current();
             } catch (JedisException e) {
+                epoch.suspect();
                 return fromDatabase(vote, "Redis is unavailable");
             }
             boolean trusted = trust.trusted(vote.pollId(), known);  // UnavailableException: nothing was claimed
@@ -75,6 +76,7 @@ public final class VoteIntake implements AutoCloseable {
                     return new Answer.Limited(scope, perSecond, retryAfter);
                 }
                 case Admission.Unavailable(boolean mayHaveClaimed, String why) -> {
+                    epoch.suspect();
                     return mayHaveClaimed
                             ? new Answer.OutcomeUnknown(vote.voteId(), "Redis did not answer whether the vote was taken (" + why + ")")
                             : fromDatabase(vote, "Redis is unavailable (" + why + ")");
