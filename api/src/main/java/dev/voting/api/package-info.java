@@ -19,7 +19,8 @@
  * <p>Handlers call services, never each other; only {@code vote} publishes. Invariants: a 202 means the
  * broker confirmed the persistent message (G1); a 409 {@code already_voted} names a vote that is
  * counted or (re-)confirmed in the queue, never one lost with a crashed API (G1); a 503 gives the
- * voter's claim back (G5); nothing in this module writes votes or counts to PostgreSQL — only the
- * worker does.
+ * voter's claim back (G5); the results one process serves of a poll, by GET or stream, never go back
+ * in any count or in {@code asOf} (G4); nothing in this module writes votes or counts to PostgreSQL —
+ * only the worker does.
  */
 package dev.voting.api;

@@ -95,8 +95,9 @@ public final class Authenticator {
             throw ProblemException.invalidToken("the token was refused");
         }
         String subject = jwt.getSubject();
-        if (Vote.voterIdProblem(subject) != null) {
-            throw ProblemException.invalidToken("the token's subject must have 1 to 128 characters and no control characters");
+        String problem = Vote.voterIdProblem(subject);  // the voter is the subject: refused here, not in the batch it would join
+        if (problem != null) {
+            throw ProblemException.invalidToken("the token's subject " + problem);
         }
         return new Principal(subject, roles(jwt.getClaim("roles")));
     }

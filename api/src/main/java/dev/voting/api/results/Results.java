@@ -9,4 +9,19 @@ public record Results(long pollId, String title, String status, long totalVotes,
 
     public record CandidateResult(long candidateId, String name, long votes) {
     }
+
+    /** Whether this shows less than {@code other} anywhere (an earlier asOf, fewer votes): counts only grow, so it is older. */
+    boolean isBehind(Results other) {
+        if (asOf.isBefore(other.asOf) || totalVotes < other.totalVotes) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(results.size(), other.results.size()); i++) {  // both in ballot order
+            CandidateResult mine = results.get(i);
+            CandidateResult theirs = other.results.get(i);
+            if (mine.candidateId() == theirs.candidateId() && mine.votes() < theirs.votes()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

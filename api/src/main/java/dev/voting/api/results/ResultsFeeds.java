@@ -22,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link ResultsService} at most once per {@code interval} and hands each change to all of that
  * poll's subscribers, so a thousand viewers cost what one does. A ticker stops when its last
  * viewer leaves. Viewers are capped; a slow viewer skips states rather than queueing them.
+ *
+ * <p>A viewer never sees results go back (G4): its first results and the ticker's are read
+ * concurrently and either may be the older (the loser of a refresh is handed the snapshot as it
+ * was), so each viewer drops whatever is behind what it has already been shown.
  */
 public final class ResultsFeeds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultsFeeds.class);
@@ -79,12 +83,13 @@ public final class ResultsFeeds implements AutoCloseable {
         feeds.values().forEach(Feed::stop);
     }
 
-    /** One viewer: the latest results it has not yet seen, at most one held. */
+    /** One viewer: the latest results it has not yet seen, at most one held, never older than those it was shown. */
     public final class Subscription implements AutoCloseable {
         private final Feed feed;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private Results pending;
+        private Results shown;
         private boolean over;
         private boolean released;
 
@@ -92,10 +97,20 @@ public final class ResultsFeeds implements AutoCloseable {
             this.feed = feed;
         }
 
-        /** What the viewer sees first: the feed's last results, or fresh ones when the feed is new. */
+        /**
+         * What the viewer sees first: the service's results, as a GET would have them (cached for
+         * the results TTL), not the feed's last change, which may be older than what this viewer
+         * was shown by a GET or before it reconnected.
+         */
         public Results first() {
-            Results current = feed.last;
-            return current != null ? current : service.results(feed.poll());
+            Results first = service.results(feed.poll());
+            lock.lock();
+            try {
+                shown = first;
+                return first;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** The next change, or null when none came within {@code wait} or the stream is over. */
@@ -103,12 +118,19 @@ public final class ResultsFeeds implements AutoCloseable {
             lock.lock();
             try {
                 long nanos = wait.toNanos();
-                while (pending == null && !over && nanos > 0) {
+                while (!over) {
+                    Results next = pending;
+                    pending = null;
+                    if (next != null && (shown == null || (!next.isBehind(shown) && !next.equals(shown)))) {
+                        shown = next;
+                        return next;
+                    }
+                    if (nanos <= 0) {
+                        return null;
+                    }
                     nanos = changed.awaitNanos(nanos);
                 }
-                Results next = over ? null : pending;
-                pending = null;
-                return next;
+                return null;
             } finally {
                 lock.unlock();
             }
@@ -123,10 +145,13 @@ public final class ResultsFeeds implements AutoCloseable {
             }
         }
 
-        /** Only the newest state matters to a viewer: an unseen older one is replaced. */
+        /** Only the newest state matters to a viewer: an unseen older one is replaced, never a newer one. */
         private void offer(Results results) {
             lock.lock();
             try {
+                if (pending != null && results.isBehind(pending)) {
+                    return;
+                }
                 pending = results;
                 changed.signal();
             } finally {
@@ -184,6 +209,9 @@ public final class ResultsFeeds implements AutoCloseable {
             }
             Subscription subscription = new Subscription(this);
             viewers.add(subscription);
+            if (last != null) {  // the ticker's latest, in case its offer went out just before this viewer came
+                subscription.offer(last);
+            }
             return subscription;
         }
 

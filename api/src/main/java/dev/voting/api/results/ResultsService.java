@@ -21,12 +21,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Live results: read from Redis at most once per poll per {@code RESULTS_CACHE_TTL_SECONDS}
  * however many clients ask. When Redis has no counts for the poll or is down, PostgreSQL's counts
- * answer and are copied back into Redis. A snapshot never shows fewer votes than the one before it.
+ * answer and are copied back into Redis.
+ *
+ * <p>What this process serves of a poll never goes back (G4): every read is merged into the poll's
+ * one snapshot, each count and {@code asOf} the larger of the two, so a read that started earlier,
+ * or came from a source that lags, cannot replace a newer snapshot that a viewer has already seen.
  */
 public final class ResultsService {
     private static final Logger log = LoggerFactory.getLogger(ResultsService.class);
 
     private record Snapshot(Map<Long, Long> counts, Instant asOf, AtomicBoolean refreshing) {
+        /** Counts only grow: the larger count of each candidate and the later {@code asOf} are the newer truth. */
+        static Snapshot newest(Snapshot kept, Snapshot read) {
+            Map<Long, Long> counts = new HashMap<>(kept.counts());
+            read.counts().forEach((candidate, votes) -> counts.merge(candidate, votes, Math::max));
+            Instant asOf = read.asOf().isAfter(kept.asOf()) ? read.asOf() : kept.asOf();
+            return new Snapshot(Map.copyOf(counts), asOf, new AtomicBoolean());
+        }
     }
 
     private final UnifiedJedis redis;
@@ -47,32 +58,27 @@ public final class ResultsService {
     public Results results(Poll poll) {
         Snapshot snapshot = snapshots.get(poll.id());
         if (snapshot == null) {
-            snapshot = refresh(poll.id(), null);
+            snapshot = refresh(poll.id());
         } else if (isStale(snapshot) && snapshot.refreshing().compareAndSet(false, true)) {
+            Snapshot stale = snapshot;  // the others go on with it meanwhile: nothing newer has been served
             try {
-                snapshot = refresh(poll.id(), snapshot);
+                snapshot = refresh(poll.id());
             } finally {
-                snapshot.refreshing().set(false);
+                stale.refreshing().set(false);
             }
         }
         return render(poll, snapshot);
     }
 
-    private Snapshot refresh(long pollId, Snapshot previous) {
+    /** Reads the counts and merges them into the poll's snapshot; returns the merged one, never the bare read. */
+    private Snapshot refresh(long pollId) {
         Instant asOf = clock.instant();
         Map<Long, Long> counts = fromRedis(pollId);
         if (counts.isEmpty()) {
             counts = repository.counts(pollId);
             repair(pollId, counts);
         }
-        if (previous != null) {
-            Map<Long, Long> merged = new HashMap<>(counts);
-            previous.counts().forEach((candidate, votes) -> merged.merge(candidate, votes, Math::max));
-            counts = merged;
-        }
-        Snapshot fresh = new Snapshot(Map.copyOf(counts), asOf, new AtomicBoolean());
-        snapshots.put(pollId, fresh);
-        return fresh;
+        return snapshots.merge(pollId, new Snapshot(Map.copyOf(counts), asOf, new AtomicBoolean()), Snapshot::newest);
     }
 
     private Map<Long, Long> fromRedis(long pollId) {

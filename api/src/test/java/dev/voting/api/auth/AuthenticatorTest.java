@@ -117,4 +117,70 @@ class AuthenticatorTest {
         assertEquals("the token has no 'sub' claim",
                 refusal(authenticator, bearer(JWT.create().withExpiresAt(Instant.now().plusSeconds(60)).sign(hmac))));
     }
+
+    /**
+     * The voter is the token's {@code sub}: 1 to 128 characters that every store and the queue can
+     * carry. A subject that cannot be encoded (an unpaired surrogate) used to pass here and fail
+     * the whole publish batch it joined; each refusal says why.
+     */
+    @Test
+    void subjectsThatCannotBeAVoterAreRefusedWithTheReason() {
+        Algorithm hmac = Algorithm.HMAC256(SECRET);
+        assertEquals("the token's subject must have 1 to 128 characters, not 0", refusal(authenticator, bearer(valid("").sign(hmac))));
+        assertEquals("the token's subject must have 1 to 128 characters, not 129",
+                refusal(authenticator, bearer(valid("x".repeat(129)).sign(hmac))));
+        assertEquals("the token's subject must have 1 to 128 characters, not 5000",
+                refusal(authenticator, bearer(valid("x".repeat(5000)).sign(hmac))));
+        assertEquals("the token's subject must not contain control characters (U+0000 at index 3)",
+                refusal(authenticator, bearer(valid("mal\u0000lory").sign(hmac))));
+        assertEquals("the token's subject must not contain control characters (U+0007 at index 3)",
+                refusal(authenticator, bearer(valid("mal\u0007lory").sign(hmac))));
+        assertEquals("the token's subject must not contain control characters (U+000A at index 0)",
+                refusal(authenticator, bearer(valid("\nalice").sign(hmac))));
+        assertEquals("the token's subject must not contain control characters (U+007F at index 5)",
+                refusal(authenticator, bearer(valid("alice\u007f").sign(hmac))));
+        assertEquals("the token's subject must not contain control characters (U+0085 at index 1)",
+                refusal(authenticator, bearer(valid("a\u0085b").sign(hmac))));
+    }
+
+    /** JSON escapes can carry what no UTF-8 can: half a surrogate pair, which the JWT library decodes as is. */
+    @Test
+    void subjectsWithAnUnpairedSurrogateAreRefused() {
+        assertEquals("the token's subject must not contain an unpaired surrogate (U+D83D at index 5)",
+                refusal(authenticator, bearer(withPayload("{\"sub\":\"alice\\ud83d\",\"exp\":" + inAMinute() + "}"))));
+        assertEquals("the token's subject must not contain an unpaired surrogate (U+D83D at index 0)",
+                refusal(authenticator, bearer(withPayload("{\"sub\":\"\\ud83dalice\",\"exp\":" + inAMinute() + "}"))));
+        assertEquals("the token's subject must not contain an unpaired surrogate (U+DE00 at index 2)",
+                refusal(authenticator, bearer(withPayload("{\"sub\":\"al\\ude00ice\",\"exp\":" + inAMinute() + "}"))));
+        assertEquals("the token's subject must not contain an unpaired surrogate (U+DE00 at index 0)",
+                refusal(authenticator, bearer(withPayload("{\"sub\":\"\\ude00\\ud83d\",\"exp\":" + inAMinute() + "}"))),
+                "a pair in the wrong order is two unpaired halves");
+        assertEquals("the token's subject must not contain an unpaired surrogate (U+D83D at index 0)",
+                refusal(authenticator, bearer(withPayload("{\"sub\":\"\\ud83d\\ud83d\\ude00\",\"exp\":" + inAMinute() + "}"))),
+                "a high half followed by a whole pair");
+    }
+
+    @Test
+    void subjectsInAnyScriptAreAccepted() {
+        Algorithm hmac = Algorithm.HMAC256(SECRET);
+        for (String subject : List.of("zoë", "Ωμέγα", "用户-42", "\ud83d\ude00", "voter \ud83c\udff3\ufe0f\u200d\ud83c\udf08", "x".repeat(128))) {
+            assertEquals(subject, authenticator.verify(bearer(valid(subject).sign(hmac))).subject());
+        }
+        assertEquals("\ud83d\ude00", authenticator.verify(bearer(withPayload(
+                "{\"sub\":\"\\ud83d\\ude00\",\"exp\":" + inAMinute() + "}"))).subject(), "a pair written as two escapes");
+    }
+
+    /** A token whose payload is exactly {@code json}, signed with the test secret: for subjects no JWT library writes. */
+    private static String withPayload(String json) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        byte[] header = base64.encode("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        byte[] payload = base64.encode(json.getBytes(StandardCharsets.UTF_8));
+        byte[] signature = Algorithm.HMAC256(SECRET).sign(header, payload);
+        return new String(header, StandardCharsets.US_ASCII) + "." + new String(payload, StandardCharsets.US_ASCII) + "."
+                + base64.encodeToString(signature);
+    }
+
+    private static long inAMinute() {
+        return Instant.now().plusSeconds(60).getEpochSecond();
+    }
 }

@@ -24,21 +24,29 @@ import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** GET /results/stream against the real services: one shared feed per poll, bounded rate, bounded life, capped viewers. */
 class ResultsStreamIT {
@@ -47,6 +55,7 @@ class ResultsStreamIT {
     private static ApiApplication api;
     private static ApiClient client;
     private static CountsCache counts;
+    private static RedisKeys keys;
 
     /** One viewer: the stream's events, read on a thread of their own until the stream ends. */
     private static final class Viewer implements AutoCloseable {
@@ -97,7 +106,8 @@ class ResultsStreamIT {
         env = Isolated.create();
         api = ApiApplication.start(env.config(), Clock.systemUTC());
         client = new ApiClient(api.port());
-        counts = new CountsCache(new RedisKeys(env.config().redis().keyPrefix()));
+        keys = new RedisKeys(env.config().redis().keyPrefix());
+        counts = new CountsCache(keys);
     }
 
     @AfterAll
@@ -215,6 +225,160 @@ class ResultsStreamIT {
         second.get().close();
         third.get().close();
         assertEquals(0, feeds.subscribers());
+    }
+
+    /**
+     * The reported G4 break: the first viewer of a poll nobody watched lately. The stream's first
+     * results and the new feed's first tick both find the poll's snapshot stale; one refreshes and
+     * the other is handed the stale snapshot, which the ticker pushed after the fresh first event
+     * (37, 36, 37). The refresh is made slow here (Redis lost the poll's hash and PostgreSQL is held)
+     * so that the loser always answers while the winner still reads.
+     */
+    @Test
+    void theFirstViewerOfAColdFeedNeverSeesResultsGoBack() throws Exception {
+        // Polls read from PostgreSQL each time: the new feed's first tick starts with a round trip, which
+        // lets the viewer's own first read win the refresh, as it often does live (still a race: five rounds).
+        try (ApiApplication uncached = ApiApplication.start(env.config(Map.of("POLL_CACHE_TTL_SECONDS", "0")), Clock.systemUTC());
+             ApiClient on = new ApiClient(uncached.port())) {
+            for (int round = 1; round <= 5; round++) {
+                firstViewerOfAColdFeed(on, round);
+            }
+        }
+    }
+
+    private static void firstViewerOfAColdFeed(ApiClient on, int round) throws Exception {
+        JsonNode poll = on.createPoll("Stream: cold " + round, "A", "B");
+        long pollId = poll.path("id").asLong();
+        long a = poll.path("candidates").get(0).path("id").asLong();
+        counts.raise(env.redis(), pollId, Map.of(a, 36L));
+        List<JsonNode> gets = new ArrayList<>(List.of(results(on, pollId)));  // the snapshot the cold feed finds stale
+        assertEquals(36, gets.getFirst().path("totalVotes").asLong());
+
+        env.redis().del(keys.counts(pollId));  // Redis lost the poll (flush, restart): the next read is PostgreSQL's
+        setVotes(a, 37);
+        CompletableFuture<Viewer> opening = new CompletableFuture<>();
+        try (CountsLock lock = new CountsLock()) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    opening.complete(new Viewer(pollId, on));
+                } catch (Throwable e) {
+                    opening.completeExceptionally(e);
+                }
+            });
+            lock.awaitBlockedReaders(1);
+            Thread.sleep(200);  // the loser of the refresh answers meanwhile
+        }
+        List<JsonNode> events = new ArrayList<>();
+        try (Viewer viewer = opening.get(10, TimeUnit.SECONDS)) {
+            long until = System.nanoTime() + Duration.ofMillis(1600).toNanos();  // three ticks of the feed
+            while (System.nanoTime() < until) {
+                JsonNode event = viewer.events.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    events.add(event);
+                }
+                gets.add(results(on, pollId));
+            }
+            viewer.events.drainTo(events);
+        }
+        assertFalse(events.isEmpty(), "round " + round + ": a first event");
+        assertNeverBehind("round " + round + ", the cold feed's events", events);
+        assertNeverBehind("round " + round + ", one viewer's GETs", gets);
+        assertEquals(37, events.getLast().path("totalVotes").asLong(), "round " + round + ": the fresh count arrives");
+    }
+
+    /**
+     * Two first reads of a poll by one process, the slower one from PostgreSQL: it used to replace
+     * the newer snapshot the faster one had stored and served, and a results cache (TTL) then kept
+     * serving the older one, so a viewer's second GET went back in counts and in asOf.
+     */
+    @Test
+    void repeatedGetsNeverGoBackWhenASlowerReadFinishesLast() throws Exception {
+        JsonNode poll = client.createPoll("Results: slow read", "A", "B");
+        long pollId = poll.path("id").asLong();
+        long a = poll.path("candidates").get(0).path("id").asLong();
+        setVotes(a, 36);  // Redis has no hash for the poll yet: a first read falls back to PostgreSQL
+        try (ApiApplication cached = ApiApplication.start(env.config(Map.of("RESULTS_CACHE_TTL_SECONDS", "60")), Clock.systemUTC());
+             ApiClient viewer = new ApiClient(cached.port());
+             ApiClient other = new ApiClient(cached.port())) {
+            CompletableFuture<JsonNode> slow = new CompletableFuture<>();
+            JsonNode first;
+            try (CountsLock lock = new CountsLock()) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        slow.complete(results(other, pollId));
+                    } catch (Throwable e) {
+                        slow.completeExceptionally(e);
+                    }
+                });
+                lock.awaitBlockedReaders(1);  // the other viewer's read found Redis empty and waits for PostgreSQL
+                counts.raise(env.redis(), pollId, Map.of(a, 37L));  // meanwhile newer counts reach Redis
+                first = results(viewer, pollId);
+                assertEquals(37, first.path("totalVotes").asLong());
+            }
+            slow.get(10, TimeUnit.SECONDS);
+            JsonNode second = results(viewer, pollId);
+            assertNeverBehind("one viewer's two GETs", List.of(first, second));
+        }
+    }
+
+    /** A slow PostgreSQL: every read of candidate_counts waits until this is closed. */
+    private static final class CountsLock implements AutoCloseable {
+        private final Connection connection;
+
+        CountsLock() throws SQLException {
+            connection = env.database().getConnection();
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("LOCK TABLE candidate_counts IN ACCESS EXCLUSIVE MODE");
+            }
+        }
+
+        void awaitBlockedReaders(int readers) throws InterruptedException {
+            await(() -> env.queryLong("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'candidate_counts'::regclass")
+                    >= readers, Duration.ofSeconds(10));
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.rollback();
+            connection.setAutoCommit(true);
+            connection.close();
+        }
+    }
+
+    private static void setVotes(long candidateId, long votes) throws SQLException {
+        try (Connection connection = env.database().getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE candidate_counts SET votes = ? WHERE candidate_id = ?")) {
+            update.setLong(1, votes);
+            update.setLong(2, candidateId);
+            assertEquals(1, update.executeUpdate());
+        }
+    }
+
+    private static JsonNode results(ApiClient on, long pollId) {
+        ApiClient.Reply reply = on.get("/api/v1/polls/" + pollId + "/results");
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    /** G4: no candidate's count, no totalVotes and no asOf smaller than in an earlier one of {@code seen}. */
+    private static void assertNeverBehind(String what, List<JsonNode> seen) {
+        for (int i = 1; i < seen.size(); i++) {
+            JsonNode before = seen.get(i - 1);
+            JsonNode after = seen.get(i);
+            boolean behind = Instant.parse(after.path("asOf").asText()).isBefore(Instant.parse(before.path("asOf").asText()))
+                    || after.path("totalVotes").asLong() < before.path("totalVotes").asLong();
+            for (int c = 0; c < before.path("results").size(); c++) {
+                behind |= after.path("results").get(c).path("votes").asLong() < before.path("results").get(c).path("votes").asLong();
+            }
+            if (behind) {
+                fail(what + " went back at #" + i + ": " + summary(seen));
+            }
+        }
+    }
+
+    private static String summary(List<JsonNode> seen) {
+        return seen.stream().map(r -> r.path("totalVotes").asLong() + "@" + r.path("asOf").asText()).toList().toString();
     }
 
     private static JsonNode awaitTotal(Viewer viewer, long total) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.voting.shared.vote;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -27,19 +28,38 @@ public record Vote(UUID voteId, long pollId, long candidateId, String voterId, I
         if (acceptedAt == null) {
             return "acceptedAt is missing";
         }
-        return voterIdProblem(voterId);
+        String problem = voterIdProblem(voterId);
+        return problem == null ? null : "voterId " + problem;
     }
 
-    /** The JWT {@code sub} rules: 1..128 characters, no control characters (PostgreSQL text refuses NUL). */
+    /**
+     * The JWT {@code sub} rules, or null when they hold: 1..128 characters, no control characters
+     * (PostgreSQL text refuses NUL) and no unpaired surrogate (UTF-8 cannot carry one: Jackson fails
+     * the whole batch message it is in, and a lone vote reaches Redis and PostgreSQL as '?'). Said
+     * of the voter id ("must ..."), for the caller to name it.
+     */
     public static String voterIdProblem(String voterId) {
-        if (voterId == null || voterId.isEmpty() || voterId.length() > MAX_VOTER_ID_LENGTH) {
-            return "voterId must have 1 to " + MAX_VOTER_ID_LENGTH + " characters";
+        if (voterId == null) {
+            return "is missing";
+        }
+        if (voterId.isEmpty() || voterId.length() > MAX_VOTER_ID_LENGTH) {
+            return "must have 1 to " + MAX_VOTER_ID_LENGTH + " characters, not " + voterId.length();
         }
         for (int i = 0; i < voterId.length(); i++) {
-            if (Character.isISOControl(voterId.charAt(i))) {
-                return "voterId must not contain control characters";
+            char c = voterId.charAt(i);
+            if (Character.isISOControl(c)) {
+                return "must not contain control characters (" + codePoint(c) + " at index " + i + ")";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < voterId.length() && Character.isLowSurrogate(voterId.charAt(i + 1))) {
+                i++;  // a whole pair: one character outside the BMP
+            } else if (Character.isSurrogate(c)) {
+                return "must not contain an unpaired surrogate (" + codePoint(c) + " at index " + i + ")";
             }
         }
         return null;
+    }
+
+    private static String codePoint(char c) {
+        return "U+" + HexFormat.of().withUpperCase().toHexDigits(c);
     }
 }

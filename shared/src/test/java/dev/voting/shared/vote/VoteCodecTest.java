@@ -53,6 +53,7 @@ class VoteCodecTest {
                 "{" + valid + "}",                                   // no voterId
                 "{" + valid + ",\"voterId\":\"\"}",                   // empty voterId
                 "{" + valid + ",\"voterId\":\"a\\u0000b\"}",          // control character
+                "{" + valid + ",\"voterId\":\"a\\ud800b\"}",          // unpaired surrogate
                 "{" + valid + ",\"voterId\":\"x\",\"extra\":1}",       // unknown field
                 "{" + valid.replace("\"pollId\":1", "\"pollId\":\"1\"") + ",\"voterId\":\"x\"}",  // string for a number
                 "{" + valid.replace("\"pollId\":1", "\"pollId\":-1") + ",\"voterId\":\"x\"}");
