@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Opens AMQP connections on the classic blocking IO (VERSIONS.md: the Netty IO logs errors on Java
+ * Opens AMQP connections on the classic blocking IO (the Netty IO logs errors on Java
  * 25). Recovery is the caller's job: the publisher and the consumer each know what an interrupted
  * connection means for the work they hold, the library does not.
  */
