@@ -82,8 +82,8 @@ public final class VoteAdmissions implements AutoCloseable {
     private static final int MAX_PIPELINE = 256;
     /** A vote waits at most about this long for its pipeline to leave, and then the Redis client's own timeouts. */
     private static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(2);
-    /** Outlives any request that could still give the re-published vote's claim back. */
-    private static final String REQUEUED_FLAG_MILLIS = Long.toString(Duration.ofMinutes(10).toMillis());
+    /** Outlives any request that could still give the re-published vote's claim back (the confirm timeout is at most 10 minutes). */
+    private static final String REQUEUED_FLAG_MILLIS = Long.toString(Duration.ofHours(1).toMillis());
 
     private final UnifiedJedis redis;
     private final PipelinedScript admit;
