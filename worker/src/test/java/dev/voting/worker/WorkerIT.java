@@ -1,6 +1,7 @@
 package dev.voting.worker;
 
 import dev.voting.shared.json.Json;
+import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
 import dev.voting.testkit.Isolated;
@@ -68,7 +69,7 @@ class WorkerIT {
         assertEquals("failed", text("SELECT status::text FROM rejected_votes WHERE vote_id = ?", unknownPoll.voteId()));
         assertEquals(1, env.queryLong("SELECT count(*) FROM users WHERE id = 'alice'"));
         assertEquals(counted.voteId() + " " + counted.candidateId(),
-                env.redis().get(env.config().redis().keyPrefix() + "voted:" + poll.id() + ":alice"), "the worker writes the voter's marker");
+                env.redis().hget(new RedisKeys(env.config().redis().keyPrefix()).voterMarkers(poll.id()), "alice"), "the worker writes the voter's marker");
         await(() -> !env.redis().exists(pendingKey(counted)) && !env.redis().exists(pendingKey(unknownPoll)));
     }
 

@@ -2,6 +2,7 @@ package dev.voting.api.vote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
+import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class BackpressureIT {
 
             ApiClient.Reply late = client.vote(pollId, "late", a);
             assertEquals(503, late.status(), "still full");
-            assertFalse(env.redis().exists(env.config().redis().keyPrefix() + "voted:" + pollId + ":late"),
+            assertFalse(env.redis().hexists(new RedisKeys(env.config().redis().keyPrefix()).voterMarkers(pollId), "late"),
                     "the claim was given back");
             try (var channel = env.rabbit().createChannel()) {
                 for (int i = 0; i < 2; i++) {
