@@ -2,6 +2,7 @@ package dev.voting.api.poll;
 
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.UnavailableException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,6 +78,8 @@ class PollCatalogTest {
         }
     }
 
+    /** A thread per vote: the common pool may have one thread on a small machine, which would run the votes one by one. */
+    private final ExecutorService voters = Executors.newVirtualThreadPerTaskExecutor();
     private final FakeClock clock = new FakeClock(T0);
     private final Database database = new Database();
     private final PollCatalog catalog = new PollCatalog(database, TTL, DELAY, SKEW, clock);
@@ -180,9 +185,9 @@ class PollCatalogTest {
         clock.set(T0.plus(DELAY));
         database.poll.set(closing);
 
-        CompletableFuture<Optional<Poll>> first = CompletableFuture.supplyAsync(() -> hanging.findForVote(7, clock.instant()));
+        CompletableFuture<Optional<Poll>> first = CompletableFuture.supplyAsync(() -> hanging.findForVote(7, clock.instant()), voters);
         assertTrue(rereading.await(5, TimeUnit.SECONDS));
-        CompletableFuture<Optional<Poll>> second = CompletableFuture.supplyAsync(() -> hanging.findForVote(7, clock.instant()));
+        CompletableFuture<Optional<Poll>> second = CompletableFuture.supplyAsync(() -> hanging.findForVote(7, clock.instant()), voters);
         assertEquals(Optional.of(poll(null)), hanging.find(7), "showing the poll does not wait");
         Thread.sleep(50);
         assertFalse(second.isDone(), "a vote is not judged by the copy read " + DELAY.toSeconds() + " s ago");
@@ -208,9 +213,9 @@ class PollCatalogTest {
         failing.find(7);
         clock.set(T0.plus(DELAY));
 
-        CompletableFuture<Optional<Poll>> first = CompletableFuture.supplyAsync(() -> failing.findForVote(7, clock.instant()));
+        CompletableFuture<Optional<Poll>> first = CompletableFuture.supplyAsync(() -> failing.findForVote(7, clock.instant()), voters);
         assertTrue(rereading.await(5, TimeUnit.SECONDS));
-        CompletableFuture<Optional<Poll>> second = CompletableFuture.supplyAsync(() -> failing.findForVote(7, clock.instant()));
+        CompletableFuture<Optional<Poll>> second = CompletableFuture.supplyAsync(() -> failing.findForVote(7, clock.instant()), voters);
         answer.countDown();
         for (CompletableFuture<Optional<Poll>> vote : List.of(first, second)) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> vote.get(5, TimeUnit.SECONDS));
@@ -230,6 +235,12 @@ class PollCatalogTest {
         self.set(racing);
         assertEquals(Optional.of(closing), racing.find(7), "the read began before the close: its answer is older");
         assertEquals(Optional.of(closing), racing.findForVote(7, clock.instant()));
+    }
+
+    @AfterEach
+    void stopVoters() {
+        voters.shutdownNow();  // a failed test may leave a read hanging on its latch
+        voters.close();
     }
 
     private static void await(CountDownLatch latch) {
