@@ -24,7 +24,8 @@ import java.util.function.LongFunction;
  * (delay − skew) ago or longer may therefore have missed a close that is in force by this clock, so a
  * vote is never judged by it: the vote waits for the re-read, and gets 503 when PostgreSQL does not
  * answer. Reads (a poll, its results) are served as last seen instead, so that they go on while
- * PostgreSQL is away.
+ * PostgreSQL is away. (The skew allowed also has to cover the milliseconds between the close's
+ * {@code now()} and its commit, when no process can see it yet.)
  */
 public final class PollCatalog {
     /**
@@ -126,7 +127,10 @@ public final class PollCatalog {
         return fresh.readAt().isBefore(old.readAt()) ? old : fresh;
     }
 
-    /** The re-read is bounded by the pool's connection timeout, so the wait needs no timer of its own. */
+    /**
+     * As long as the re-read takes: when PostgreSQL is down, the pool's 5 s connection timeout. No
+     * timer of its own, as for a first read; the vote's in-flight limit bounds how many wait.
+     */
     private static Entry await(CompletableFuture<Entry> reread) {
         try {
             return reread.join();
