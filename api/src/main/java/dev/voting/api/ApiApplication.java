@@ -96,7 +96,8 @@ public final class ApiApplication implements AutoCloseable {
 
         Jdbc jdbc = new Jdbc(database);
         PollRepository polls = new PollRepository(jdbc);
-        PollCatalog catalog = new PollCatalog(polls, config.votes().pollCacheTtl(), clock);
+        PollCatalog catalog = new PollCatalog(polls::find, config.votes().pollCacheTtl(), config.votes().pollCloseDelay(),
+                config.votes().maxClockSkew(), clock);
         ResultsService results = new ResultsService(redis, new CountsCache(keys), polls, config.votes().resultsCacheTtl(), clock);
         VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, config.rateLimits()));
         VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
@@ -110,9 +111,9 @@ public final class ApiApplication implements AutoCloseable {
         ResultsFeeds feeds = new ResultsFeeds(results, catalog, Duration.ofMillis(500), MAX_RESULTS_VIEWERS, registry);
         Router router = new Router(routes(
                 new CreatePollHandler(polls, catalog, clock),
-                new ListPollsHandler(polls),
-                new GetPollHandler(catalog),
-                new ClosePollHandler(polls, catalog),
+                new ListPollsHandler(polls, clock),
+                new GetPollHandler(catalog, clock),
+                new ClosePollHandler(polls, catalog, config.votes().pollCloseDelay(), clock),
                 new CastVoteHandler(catalog, intake, codec, clock, config.votes().maxInFlight(), registry),
                 new ResultsHandler(catalog, results),
                 new ResultsStreamHandler(catalog, feeds, mapper,

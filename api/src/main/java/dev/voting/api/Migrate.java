@@ -36,7 +36,7 @@ public final class Migrate {
                         result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
                 if (List.of(args).contains("--demo")) {
                     PollRepository polls = new PollRepository(new Jdbc(database));
-                    if (polls.list(false, null, 1).isEmpty()) {
+                    if (polls.list(false, Instant.now(), null, 1).isEmpty()) {
                         Poll demo = polls.create(new NewPoll(
                                 "Which language should the next project use?",
                                 List.of(new NewPoll.NewCandidate("Java"), new NewPoll.NewCandidate("Kotlin"),

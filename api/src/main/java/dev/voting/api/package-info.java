@@ -18,9 +18,13 @@
  *
  * <p>Handlers call services, never each other; only {@code vote} publishes. Invariants: a 202 means the
  * broker confirmed the persistent message (G1); a 409 {@code already_voted} names a vote that is
- * counted or (re-)confirmed in the queue, never one lost with a crashed API (G1); a 503 gives the
- * voter's claim back (G5); the results one process serves of a poll, by GET or stream, never go back
- * in any count or in {@code asOf} (G4); nothing in this module writes votes or counts to PostgreSQL —
+ * counted or (re-)confirmed in the queue, never one lost with a crashed API (G1); a 503
+ * {@code service_unavailable} gives the voter's claim back only when the vote can never be queued,
+ * and a vote in doubt keeps it ({@code outcome_unknown}, G5, G9); where Redis cannot vouch for a
+ * poll's markers, answers come from what PostgreSQL counts (G9); the results one process serves of a poll, by GET or stream, never go back
+ * in any count or in {@code asOf} (G4); a 202 is given only while the poll is open by a copy of it
+ * read less than (close delay − clock skew) ago, with the instant it becomes {@code acceptedAt}, so
+ * the worker counts every 202 (G8); nothing in this module writes votes or counts to PostgreSQL —
  * only the worker does.
  */
 package dev.voting.api;

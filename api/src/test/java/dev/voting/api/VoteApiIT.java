@@ -9,9 +9,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +30,8 @@ class VoteApiIT {
 
     @BeforeAll
     static void start() {
-        env = Isolated.create();
+        // One process: a close may take effect after 1 s instead of 5 without outrunning a cache.
+        env = Isolated.create(Map.of("POLL_CACHE_TTL_SECONDS", "1", "MAX_CLOCK_SKEW_MS", "0", "POLL_CLOSE_DELAY_SECONDS", "1"));
         api = ApiApplication.start(env.config(), Clock.systemUTC());
         client = new ApiClient(api.port());
     }
@@ -92,17 +99,32 @@ class VoteApiIT {
     }
 
     @Test
-    void closedPollRefusesVotes() {
+    void aCloseTakesEffectAfterTheDelayItAnnouncesAndIsNotPushedLater() throws InterruptedException {
         JsonNode poll = client.createPoll("Closing", "Yes", "No");
         long pollId = poll.path("id").asLong();
+        long yes = poll.path("candidates").get(0).path("id").asLong();
         assertEquals(403, client.post("/api/v1/polls/" + pollId + "/close", Tokens.voter("dave"), "").status());
-        ApiClient.Reply closed = client.post("/api/v1/polls/" + pollId + "/close", Tokens.admin(), "");
-        assertEquals(200, closed.status(), closed.body());
-        assertEquals("closed", closed.json().path("status").asText());
+        Instant asked = Instant.now();
+        ApiClient.Reply closing = client.post("/api/v1/polls/" + pollId + "/close", Tokens.admin(), "");
+        assertEquals(200, closing.status(), closing.body());
+        assertEquals("open", closing.json().path("status").asText(), "open until the close takes effect");
+        Instant closesAt = Instant.parse(closing.json().path("closesAt").asText());
+        assertTrue(!closesAt.isBefore(asked.plusMillis(900)) && closesAt.isBefore(Instant.now().plusMillis(1_100)),
+                "closesAt is the close plus POLL_CLOSE_DELAY_SECONDS (1 s here): " + closesAt + ", asked at " + asked);
+        assertEquals(202, client.vote(pollId, "erin", yes).status(), "a vote before closesAt is accepted (and will be counted)");
 
-        ApiClient.Reply vote = client.vote(pollId, "dave", poll.path("candidates").get(0).path("id").asLong());
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), closesAt).toMillis() + 10));
+        ApiClient.Reply again = client.post("/api/v1/polls/" + pollId + "/close", Tokens.admin(), "");
+        assertEquals(200, again.status(), again.body());
+        assertEquals(closesAt, Instant.parse(again.json().path("closesAt").asText()), "closing again keeps the first close's time");
+        assertEquals("closed", again.json().path("status").asText());
+        assertEquals("closed", client.get("/api/v1/polls/" + pollId).json().path("status").asText());
+        ApiClient.Reply vote = client.vote(pollId, "dave", yes);
         assertEquals(409, vote.status());
         assertEquals("poll_closed", vote.type());
+        List<Long> open = new ArrayList<>();
+        client.get("/api/v1/polls?status=open").json().path("items").forEach(p -> open.add(p.path("id").asLong()));
+        assertFalse(open.contains(pollId), "no longer listed as open: " + open);
     }
 
     @Test

@@ -5,25 +5,36 @@ import dev.voting.api.http.Handler;
 import dev.voting.api.http.ProblemException;
 import dev.voting.api.http.Response;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
 /**
- * {@code POST /api/v1/polls/{pollId}/close} (admin): idempotent. Votes accepted before the close
- * are still counted when they drain later (G8); other API instances see the close within
- * {@code POLL_CACHE_TTL_SECONDS}, and the worker refuses votes accepted after it.
+ * {@code POST /api/v1/polls/{pollId}/close} (admin): the close takes effect {@code POLL_CLOSE_DELAY_SECONDS}
+ * after PostgreSQL records it, a time every API process has re-read before it comes (see
+ * {@link PollCatalog}); so a vote is answered 202 exactly when the worker will count it (G8). Answers
+ * the poll, {@code closesAt} set to that time and still {@code open} until then. Idempotent: closing
+ * again keeps the first close's time.
  */
 public final class ClosePollHandler implements Handler {
     private final PollRepository repository;
     private final PollCatalog catalog;
+    private final Duration delay;
+    private final Clock clock;
 
-    public ClosePollHandler(PollRepository repository, PollCatalog catalog) {
+    public ClosePollHandler(PollRepository repository, PollCatalog catalog, Duration delay, Clock clock) {
         this.repository = repository;
         this.catalog = catalog;
+        this.delay = delay;
+        this.clock = clock;
     }
 
     @Override
     public Response handle(Call call) {
         long id = call.pathId("pollId", "poll");
-        Poll poll = repository.close(id).orElseThrow(() -> ProblemException.notFound("no poll with id " + id));
-        catalog.remember(poll);
-        return Response.json(200, poll);
+        Instant asked = clock.instant();
+        Poll poll = repository.close(id, delay).orElseThrow(() -> ProblemException.notFound("no poll with id " + id));
+        catalog.remember(poll, asked);
+        return Response.json(200, poll.shownAt(clock.instant()));
     }
 }

@@ -6,6 +6,7 @@ import dev.voting.api.http.Response;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 
 /** {@code POST /api/v1/polls} (admin): 201 with the poll and its {@code Location}. */
 public final class CreatePollHandler implements Handler {
@@ -21,9 +22,10 @@ public final class CreatePollHandler implements Handler {
 
     @Override
     public Response handle(Call call) throws IOException {
-        NewPoll.Validated request = call.jsonBody(NewPoll.class).validate(clock.instant());
+        Instant asked = clock.instant();
+        NewPoll.Validated request = call.jsonBody(NewPoll.class).validate(asked);
         Poll poll = repository.create(request);
-        catalog.remember(poll);
-        return Response.json(201, poll).withHeader("Location", "/api/v1/polls/" + poll.id());
+        catalog.remember(poll, asked);
+        return Response.json(201, poll.shownAt(clock.instant())).withHeader("Location", "/api/v1/polls/" + poll.id());
     }
 }

@@ -5,17 +5,22 @@ import dev.voting.api.http.Handler;
 import dev.voting.api.http.ProblemException;
 import dev.voting.api.http.Response;
 
+import java.time.Clock;
+
 /** {@code GET /api/v1/polls/{pollId}}. */
 public final class GetPollHandler implements Handler {
     private final PollCatalog catalog;
+    private final Clock clock;
 
-    public GetPollHandler(PollCatalog catalog) {
+    public GetPollHandler(PollCatalog catalog, Clock clock) {
         this.catalog = catalog;
+        this.clock = clock;
     }
 
     @Override
     public Response handle(Call call) {
         long id = call.pathId("pollId", "poll");
-        return Response.json(200, catalog.find(id).orElseThrow(() -> ProblemException.notFound("no poll with id " + id)));
+        Poll poll = catalog.find(id).orElseThrow(() -> ProblemException.notFound("no poll with id " + id));
+        return Response.json(200, poll.shownAt(clock.instant()));
     }
 }

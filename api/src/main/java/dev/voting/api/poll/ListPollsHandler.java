@@ -5,6 +5,8 @@ import dev.voting.api.http.Handler;
 import dev.voting.api.http.ProblemException;
 import dev.voting.api.http.Response;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,13 +18,15 @@ public final class ListPollsHandler implements Handler {
     private static final Set<String> PARAMETERS = Set.of("status", "limit", "cursor");
 
     /** One page; {@code nextCursor} is absent on the last page. */
-    public record Page(List<Poll> items, String nextCursor) {
+    public record Page(List<Poll.Shown> items, String nextCursor) {
     }
 
     private final PollRepository repository;
+    private final Clock clock;
 
-    public ListPollsHandler(PollRepository repository) {
+    public ListPollsHandler(PollRepository repository, Clock clock) {
         this.repository = repository;
+        this.clock = clock;
     }
 
     @Override
@@ -42,10 +46,12 @@ public final class ListPollsHandler implements Handler {
             throw ProblemException.malformed("limit must be at most " + MAX_LIMIT);
         }
         Long cursor = query.containsKey("cursor") ? positive(query.get("cursor"), "cursor", 0) : null;
-        List<Poll> items = repository.list(status.equals("open"), cursor, limit + 1);
+        Instant now = clock.instant();
+        List<Poll> items = repository.list(status.equals("open"), now, cursor, limit + 1);
         boolean more = items.size() > limit;
         List<Poll> page = more ? items.subList(0, limit) : items;
-        return Response.json(200, new Page(page, more ? Long.toString(page.getLast().id()) : null));
+        return Response.json(200, new Page(page.stream().map(p -> p.shownAt(now)).toList(),
+                more ? Long.toString(page.getLast().id()) : null));
     }
 
     private static long positive(String raw, String name, long fallback) {

@@ -1,28 +1,32 @@
 package dev.voting.api.poll;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A poll with its candidates in ballot order. It is open until an admin closes it
- * ({@code closedAt}) or its {@code closesAt} passes, whichever comes first.
+ * A poll with its candidates in ballot order. {@code closesAt} is when it stops taking votes: the
+ * time set at creation or the time an admin's close takes effect, whichever is earlier; null while
+ * neither is set. The worker judges every vote's {@code acceptedAt} against the same time (G8).
  */
-@JsonPropertyOrder({"id", "title", "status", "createdAt", "closesAt", "candidates"})
-public record Poll(long id, String title, Instant createdAt, Instant closesAt,
-                   @JsonIgnore Instant closedAt, List<Candidate> candidates) {
+public record Poll(long id, String title, Instant createdAt, Instant closesAt, List<Candidate> candidates) {
 
-    public boolean isOpenAt(Instant instant) {
-        return (closedAt == null || instant.isBefore(closedAt)) && (closesAt == null || instant.isBefore(closesAt));
+    /** The poll as the API shows it at one instant: {@code status} is derived, so it needs the clock. */
+    @JsonPropertyOrder({"id", "title", "status", "createdAt", "closesAt", "candidates"})
+    public record Shown(long id, String title, String status, Instant createdAt, Instant closesAt, List<Candidate> candidates) {
     }
 
-    @JsonProperty("status")
-    public String status() {
-        return isOpenAt(Clock.systemUTC().instant()) ? "open" : "closed";
+    public boolean isOpenAt(Instant instant) {
+        return closesAt == null || instant.isBefore(closesAt);
+    }
+
+    public String statusAt(Instant instant) {
+        return isOpenAt(instant) ? "open" : "closed";
+    }
+
+    public Shown shownAt(Instant instant) {
+        return new Shown(id, title, statusAt(instant), createdAt, closesAt, candidates);
     }
 
     public boolean hasCandidate(long candidateId) {

@@ -1,67 +1,141 @@
 package dev.voting.api.poll;
 
+import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.UnavailableException;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 
 /**
  * Polls kept in process for the vote path, so that a vote costs no database round trip. An entry
  * older than the TTL is reloaded by one caller while the others go on with the old one; unknown ids
- * are remembered too, so that a flood of votes for a missing poll does not reach PostgreSQL. When
- * PostgreSQL is down, a poll already known is served as last seen.
+ * are remembered too, so that a flood of votes for a missing poll does not reach PostgreSQL.
+ *
+ * <p>A close takes effect {@code POLL_CLOSE_DELAY_SECONDS} after PostgreSQL records it, and this
+ * process's clock may run up to {@code MAX_CLOCK_SKEW_MS} ahead of PostgreSQL's. An entry read
+ * (delay − skew) ago or longer may therefore have missed a close that is in force by this clock, so a
+ * vote is never judged by it: the vote waits for the re-read, and gets 503 when PostgreSQL does not
+ * answer. Reads (a poll, its results) are served as last seen instead, so that they go on while
+ * PostgreSQL is away. (The skew allowed also has to cover the milliseconds between the close's
+ * {@code now()} and its commit, when no process can see it yet.)
  */
 public final class PollCatalog {
-    private record Entry(Optional<Poll> poll, Instant loadedAt, AtomicBoolean refreshing) {
+    /**
+     * {@code readAt} is taken before the query, so the entry knows every change committed before it;
+     * {@code reread} is the one re-read of this entry under way, if any.
+     */
+    private record Entry(Optional<Poll> poll, Instant readAt, AtomicReference<CompletableFuture<Entry>> reread) {
+        Entry(Optional<Poll> poll, Instant readAt) {
+            this(poll, readAt, new AtomicReference<>());
+        }
     }
 
-    private final PollRepository repository;
+    private final LongFunction<Optional<Poll>> read;
     private final Duration ttl;
+    private final Duration trusted;
     private final Clock clock;
     private final ConcurrentMap<Long, Entry> entries = new ConcurrentHashMap<>();
 
-    public PollCatalog(PollRepository repository, Duration ttl, Clock clock) {
-        this.repository = repository;
+    /**
+     * {@code read} is {@link PollRepository#find}. Config checks {@code closeDelay ≥ ttl + maxClockSkew},
+     * so that an entry is due for a re-read before it stops being trusted.
+     */
+    public PollCatalog(LongFunction<Optional<Poll>> read, Duration ttl, Duration closeDelay, Duration maxClockSkew, Clock clock) {
+        this.read = read;
         this.ttl = ttl;
+        this.trusted = closeDelay.minus(maxClockSkew);
         this.clock = clock;
     }
 
+    /** The poll as last seen, for showing it: a poll already known is served while PostgreSQL is away. */
     public Optional<Poll> find(long id) {
+        return find(id, clock.instant(), false);
+    }
+
+    /**
+     * The poll to judge a vote at {@code now} by: never an entry read (delay − skew) or longer before
+     * {@code now}; {@link UnavailableException} when no newer one can be read.
+     */
+    public Optional<Poll> findForVote(long id, Instant now) {
+        return find(id, now, true);
+    }
+
+    /** Records a change this process made (create, close), read at {@code readAt}, instead of waiting for the TTL. */
+    public void remember(Poll poll, Instant readAt) {
+        entries.merge(poll.id(), new Entry(Optional.of(poll), readAt), PollCatalog::newer);
+    }
+
+    private Optional<Poll> find(long id, Instant now, boolean forVote) {
         Entry entry = entries.get(id);
         if (entry == null) {
             return load(id).poll();
         }
-        if (isStale(entry) && entry.refreshing().compareAndSet(false, true)) {
-            try {
-                return load(id).poll();
-            } catch (UnavailableException e) {
-                entry.refreshing().set(false);
-                if (entry.poll().isPresent()) {
-                    return entry.poll();
-                }
-                throw e;
-            }
+        if (now.isBefore(entry.readAt().plus(ttl))) {
+            return entry.poll();
         }
-        return entry.poll();
+        boolean usable = !forVote || isTrusted(entry, now);
+        CompletableFuture<Entry> mine = new CompletableFuture<>();
+        CompletableFuture<Entry> underWay = entry.reread().compareAndExchange(null, mine);
+        if (underWay == null) {
+            return reread(id, entry, mine, usable);
+        }
+        if (usable) {
+            return entry.poll();
+        }
+        Entry fresh = await(underWay);
+        if (!isTrusted(fresh, now)) {
+            throw new UnavailableException(Dependency.POSTGRESQL, "poll " + id + " could not be re-read within "
+                    + trusted.toMillis() + " ms, too long to rule out a close", null);
+        }
+        return fresh.poll();
     }
 
-    /** Records a change made by this process at once (create, close) instead of waiting for the TTL. */
-    public void remember(Poll poll) {
-        entries.put(poll.id(), new Entry(Optional.of(poll), clock.instant(), new AtomicBoolean()));
+    private Optional<Poll> reread(long id, Entry stale, CompletableFuture<Entry> mine, boolean staleUsable) {
+        try {
+            Entry fresh = load(id);
+            mine.complete(fresh);
+            return fresh.poll();
+        } catch (RuntimeException e) {
+            stale.reread().set(null);  // the next caller tries again
+            mine.completeExceptionally(e);
+            if (e instanceof UnavailableException && staleUsable && stale.poll().isPresent()) {
+                return stale.poll();
+            }
+            throw e;
+        }
+    }
+
+    private boolean isTrusted(Entry entry, Instant now) {
+        return now.isBefore(entry.readAt().plus(trusted));
     }
 
     private Entry load(long id) {
-        Entry fresh = new Entry(repository.find(id), clock.instant(), new AtomicBoolean());
-        entries.put(id, fresh);
-        return fresh;
+        Instant readAt = clock.instant();
+        return entries.merge(id, new Entry(read.apply(id), readAt), PollCatalog::newer);
     }
 
-    private boolean isStale(Entry entry) {
-        return !clock.instant().isBefore(entry.loadedAt().plus(ttl));
+    /** A slow read that finishes after a quicker, later one must not put older news back. */
+    private static Entry newer(Entry old, Entry fresh) {
+        return fresh.readAt().isBefore(old.readAt()) ? old : fresh;
+    }
+
+    /**
+     * As long as the re-read takes: when PostgreSQL is down, the pool's 5 s connection timeout. No
+     * timer of its own, as for a first read; the vote's in-flight limit bounds how many wait.
+     */
+    private static Entry await(CompletableFuture<Entry> reread) {
+        try {
+            return reread.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,19 +55,23 @@ public final class PollRepository {
         return jdbc.read(connection -> load(connection, List.of(id)).stream().findFirst());
     }
 
-    /** Newest first, after the poll {@code beforeId} when paging; {@code openOnly} as of now. */
-    public List<Poll> list(boolean openOnly, Long beforeId, int limit) {
+    /**
+     * Newest first, after the poll {@code beforeId} when paging; {@code openOnly} at {@code now}, the
+     * API's instant, so that the filter agrees with the status the API shows.
+     */
+    public List<Poll> list(boolean openOnly, Instant now, Long beforeId, int limit) {
         return jdbc.read(connection -> {
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT id FROM polls
-                    WHERE (NOT ? OR (closed_at IS NULL AND (closes_at IS NULL OR closes_at > now())))
+                    WHERE (NOT ? OR coalesce(least(closes_at, closed_at), 'infinity') > ?)
                       AND (?::bigint IS NULL OR id < ?::bigint)
                     ORDER BY id DESC LIMIT ?""")) {
                 select.setBoolean(1, openOnly);
-                select.setObject(2, beforeId);
+                select.setTimestamp(2, Timestamp.from(now));
                 select.setObject(3, beforeId);
-                select.setInt(4, limit);
+                select.setObject(4, beforeId);
+                select.setInt(5, limit);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
@@ -77,16 +82,23 @@ public final class PollRepository {
         });
     }
 
-    /** Closes the poll now if it is open; returns it either way, or empty when there is no such poll. */
-    public Optional<Poll> close(long id) {
-        return jdbc.inTransaction(connection -> {
+    /**
+     * Records a close that takes effect {@code delay} from now by PostgreSQL's clock ({@code closed_at}
+     * is that future time; {@code status} says a close was asked). A poll already closed keeps its
+     * time: closing again never lets votes in for longer. Returns the poll, or empty when there is none.
+     * The update is the transaction's only statement, so that the time it sets is no older than the
+     * statement that makes it visible.
+     */
+    public Optional<Poll> close(long id, Duration delay) {
+        jdbc.inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE polls SET status = 'closed', closed_at = now() WHERE id = ? AND closed_at IS NULL")) {
-                update.setLong(1, id);
-                update.executeUpdate();
+                    "UPDATE polls SET status = 'closed', closed_at = now() + ? * interval '1 millisecond' WHERE id = ? AND closed_at IS NULL")) {
+                update.setLong(1, delay.toMillis());
+                update.setLong(2, id);
+                return update.executeUpdate();
             }
-            return load(connection, List.of(id)).stream().findFirst();
         });
+        return find(id);
     }
 
     /** PostgreSQL's counts of a poll, candidateId → votes: the truth that Redis caches. */
@@ -111,16 +123,17 @@ public final class PollRepository {
             return List.of();
         }
         Array idArray = connection.createArrayOf("bigint", ids.toArray());
-        record Row(long id, String title, Instant createdAt, Instant closesAt, Instant closedAt, List<Candidate> candidates) {
+        record Row(long id, String title, Instant createdAt, Instant closesAt, List<Candidate> candidates) {
         }
         Map<Long, Row> rows = new LinkedHashMap<>();
+        // The earlier of the scheduled and the admin's close: the worker's rule, least() skipping nulls as it does.
         try (PreparedStatement polls = connection.prepareStatement(
-                "SELECT id, title, created_at, closes_at, closed_at FROM polls WHERE id = ANY(?) ORDER BY id DESC")) {
+                "SELECT id, title, created_at, least(closes_at, closed_at) FROM polls WHERE id = ANY(?) ORDER BY id DESC")) {
             polls.setArray(1, idArray);
             try (ResultSet rs = polls.executeQuery()) {
                 while (rs.next()) {
                     rows.put(rs.getLong(1), new Row(rs.getLong(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
-                            instant(rs, 5), new ArrayList<>()));
+                            new ArrayList<>()));
                 }
             }
         }
@@ -134,7 +147,7 @@ public final class PollRepository {
             }
         }
         return rows.values().stream()
-                .map(r -> new Poll(r.id(), r.title(), r.createdAt(), r.closesAt(), r.closedAt(), List.copyOf(r.candidates())))
+                .map(r -> new Poll(r.id(), r.title(), r.createdAt(), r.closesAt(), List.copyOf(r.candidates())))
                 .toList();
     }
 

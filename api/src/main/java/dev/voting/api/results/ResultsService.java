@@ -67,7 +67,7 @@ public final class ResultsService {
                 stale.refreshing().set(false);
             }
         }
-        return render(poll, snapshot);
+        return render(poll, snapshot, clock.instant());
     }
 
     /** Reads the counts and merges them into the poll's snapshot; returns the merged one, never the bare read. */
@@ -105,11 +105,11 @@ public final class ResultsService {
         return !clock.instant().isBefore(snapshot.asOf().plus(ttl));
     }
 
-    private static Results render(Poll poll, Snapshot snapshot) {
+    private static Results render(Poll poll, Snapshot snapshot, Instant now) {
         List<Results.CandidateResult> rows = poll.candidates().stream()
                 .map(c -> new Results.CandidateResult(c.id(), c.name(), snapshot.counts().getOrDefault(c.id(), 0L)))
                 .toList();
         long total = rows.stream().mapToLong(Results.CandidateResult::votes).sum();
-        return new Results(poll.id(), poll.title(), poll.status(), total, rows, snapshot.asOf());
+        return new Results(poll.id(), poll.title(), poll.statusAt(now), total, rows, snapshot.asOf());
     }
 }

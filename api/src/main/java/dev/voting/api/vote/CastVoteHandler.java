@@ -69,9 +69,10 @@ public final class CastVoteHandler implements Handler {
         if (request.candidateId() == null) {
             throw metrics.refused("malformed", ProblemException.malformed("field 'candidateId' is missing"));
         }
-        Poll poll = polls.find(pollId).orElseThrow(() -> metrics.refused("unknown_poll",
-                ProblemException.notFound("no poll with id " + pollId)));
+        // One instant decides open or closed and becomes acceptedAt, which the worker compares with the same close time.
         Instant now = clock.instant();
+        Poll poll = polls.findForVote(pollId, now).orElseThrow(() -> metrics.refused("unknown_poll",
+                ProblemException.notFound("no poll with id " + pollId)));
         if (!poll.isOpenAt(now)) {
             throw metrics.refused("poll_closed", ProblemException.of(409, "poll_closed", "Poll closed",
                     "poll " + pollId + " no longer takes votes"));

@@ -196,7 +196,8 @@ class ResultsStreamIT {
     void viewersAreCappedAndClosingEndsEveryStream() throws Exception {
         long pollId = client.createPoll("Stream: cap", "A", "B").path("id").asLong();
         PollRepository repository = new PollRepository(new Jdbc(env.database()));
-        PollCatalog catalog = new PollCatalog(repository, Duration.ofSeconds(1), Clock.systemUTC());
+        PollCatalog catalog = new PollCatalog(repository::find, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Clock.systemUTC());
         ResultsService service = new ResultsService(env.redis(), counts, repository, Duration.ZERO, Clock.systemUTC());
         Poll poll = catalog.find(pollId).orElseThrow();
         ResultsFeeds feeds = new ResultsFeeds(service, catalog, Duration.ofMillis(100), 2, new SimpleMeterRegistry());

@@ -46,9 +46,14 @@ public record Config(
                        int maxHeaderBytes, int maxHeaders, int idleSeconds) {
     }
 
-    /** The vote path: group commit to the broker, the Redis markers that answer repeats at once, caches. */
+    /**
+     * The vote path: group commit to the broker, the Redis markers that answer repeats at once, caches.
+     * A close takes effect {@code pollCloseDelay} after PostgreSQL records it, so that every API process,
+     * its poll cache at most {@code pollCacheTtl} old and its clock at most {@code maxClockSkew} off
+     * PostgreSQL's, knows the close time before it arrives.
+     */
     public record Votes(int maxInFlight, int publishChannels, int publishMaxBatch, int publishMaxInFlight, Duration confirmTimeout,
-                        Duration resultsCacheTtl, Duration pollCacheTtl) {
+                        Duration resultsCacheTtl, Duration pollCacheTtl, Duration pollCloseDelay, Duration maxClockSkew) {
     }
 
     public record Worker(int metricsPort, int lanes, int prefetch, int batchSize, Duration batchMaxWait) {
@@ -117,7 +122,14 @@ public record Config(
                 env.integer("PUBLISH_MAX_IN_FLIGHT", 2, 1, 10_000),
                 Duration.ofMillis(env.integer("PUBLISH_CONFIRM_TIMEOUT_MS", 5_000, 100, 600_000)),
                 Duration.ofSeconds(env.integer("RESULTS_CACHE_TTL_SECONDS", 2, 0, 3600)),
-                Duration.ofSeconds(env.integer("POLL_CACHE_TTL_SECONDS", 2, 0, 3600)));
+                Duration.ofSeconds(env.integer("POLL_CACHE_TTL_SECONDS", 2, 0, 3600)),
+                Duration.ofSeconds(env.integer("POLL_CLOSE_DELAY_SECONDS", 5, 0, 3600)),
+                Duration.ofMillis(env.integer("MAX_CLOCK_SKEW_MS", 1_000, 0, 600_000)));
+        Duration closeNotice = votes.pollCacheTtl().plus(votes.maxClockSkew());
+        env.require(votes.pollCloseDelay().compareTo(closeNotice) >= 0, "POLL_CLOSE_DELAY_SECONDS",
+                "must be at least POLL_CACHE_TTL_SECONDS + MAX_CLOCK_SKEW_MS (" + votes.pollCacheTtl().toSeconds() + " s + "
+                        + votes.maxClockSkew().toMillis() + " ms), or an API process could accept votes after a close it has"
+                        + " not seen yet; it is " + votes.pollCloseDelay().toSeconds() + " s");
 
         var worker = new Worker(
                 env.integer("WORKER_METRICS_PORT", 9100, 0, 65535),

@@ -67,6 +67,19 @@ class ConfigTest {
     }
 
     @Test
+    void aCloseTakesEffectOnlyAfterEveryApiCouldHaveSeenIt() {
+        Config.Votes defaults = Config.from(env()).votes();
+        assertEquals(Duration.ofSeconds(5), defaults.pollCloseDelay());
+        assertEquals(Duration.ofMillis(1000), defaults.maxClockSkew());
+        assertEquals(Duration.ofSeconds(3), Config.from(env("POLL_CLOSE_DELAY_SECONDS", "3")).votes().pollCloseDelay(),
+                "2 s of cache and 1 s of skew: 3 s is enough");
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("POLL_CACHE_TTL_SECONDS", "5")));
+        assertTrue(error.getMessage().contains("POLL_CLOSE_DELAY_SECONDS: must be at least POLL_CACHE_TTL_SECONDS + MAX_CLOCK_SKEW_MS"
+                + " (5 s + 1000 ms)"), error.getMessage());
+        assertTrue(error.getMessage().contains("it is 5 s"), error.getMessage());
+    }
+
+    @Test
     void shortHmacSecretRefusesToStart() {
         ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("JWT_SECRET_KEY", "too-short")));
         assertTrue(error.getMessage().contains("JWT_SECRET_KEY: HS256 needs a secret of at least 32 bytes (it has 9)"), error.getMessage());
