@@ -113,7 +113,7 @@ public final class ApiApplication implements AutoCloseable {
                 new CreatePollHandler(polls, catalog, clock),
                 new ListPollsHandler(polls, clock),
                 new GetPollHandler(catalog, clock),
-                new ClosePollHandler(polls, catalog, config.votes().pollCloseDelay(), clock),
+                new ClosePollHandler(polls, catalog, config.votes().pollCloseDelay(), clock, admissions::expireClaims),
                 new CastVoteHandler(catalog, intake, codec, clock, config.votes().maxInFlight(), registry),
                 new ResultsHandler(catalog, results),
                 new ResultsStreamHandler(catalog, feeds, mapper,

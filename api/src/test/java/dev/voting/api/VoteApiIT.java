@@ -2,6 +2,7 @@ package dev.voting.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.testkit.ApiClient;
+import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Tokens;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +113,8 @@ class VoteApiIT {
         assertTrue(!closesAt.isBefore(asked.plusMillis(900)) && closesAt.isBefore(Instant.now().plusMillis(1_100)),
                 "closesAt is the close plus POLL_CLOSE_DELAY_SECONDS (1 s here): " + closesAt + ", asked at " + asked);
         assertEquals(202, client.vote(pollId, "erin", yes).status(), "a vote before closesAt is accepted (and will be counted)");
+        long claimsTtl = env.redis().pttl(new RedisKeys(env.config().redis().keyPrefix()).voterMarkers(pollId));
+        assertTrue(claimsTtl > Duration.ofHours(23).toMillis(), "the claims of a closed poll expire a day after its close: " + claimsTtl);
 
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), closesAt).toMillis() + 10));
         ApiClient.Reply again = client.post("/api/v1/polls/" + pollId + "/close", Tokens.admin(), "");

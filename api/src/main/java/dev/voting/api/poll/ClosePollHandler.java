@@ -8,6 +8,7 @@ import dev.voting.api.http.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiConsumer;
 
 /**
  * {@code POST /api/v1/polls/{pollId}/close} (admin): the close takes effect {@code POLL_CLOSE_DELAY_SECONDS}
@@ -21,12 +22,16 @@ public final class ClosePollHandler implements Handler {
     private final PollCatalog catalog;
     private final Duration delay;
     private final Clock clock;
+    private final BiConsumer<Long, Instant> afterClose;
 
-    public ClosePollHandler(PollRepository repository, PollCatalog catalog, Duration delay, Clock clock) {
+    /** {@code afterClose} learns each closed poll's close time (the vote path then lets its Redis claims expire). */
+    public ClosePollHandler(PollRepository repository, PollCatalog catalog, Duration delay, Clock clock,
+                            BiConsumer<Long, Instant> afterClose) {
         this.repository = repository;
         this.catalog = catalog;
         this.delay = delay;
         this.clock = clock;
+        this.afterClose = afterClose;
     }
 
     @Override
@@ -35,6 +40,7 @@ public final class ClosePollHandler implements Handler {
         Instant asked = clock.instant();
         Poll poll = repository.close(id, delay).orElseThrow(() -> ProblemException.notFound("no poll with id " + id));
         catalog.remember(poll, asked);
+        afterClose.accept(poll.id(), poll.closesAt());
         return Response.json(200, poll.shownAt(clock.instant()));
     }
 }

@@ -83,7 +83,7 @@ public final class CastVoteHandler implements Handler {
         }
         Vote vote = new Vote(ids.next(), pollId, request.candidateId(), call.principal().subject(), now,
                 call.clientIp(), call.requestId());
-        return answer(intake.cast(vote, codec.toJson(vote)), pollId);
+        return answer(intake.cast(vote, codec.toJson(vote), poll.closesAt()), pollId);
     }
 
     private Response answer(Answer answer, long pollId) {

@@ -14,6 +14,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,14 +24,15 @@ import java.util.concurrent.ExecutionException;
  * One Redis script per vote, pipelined with those of concurrent votes: Redis's epoch, the voter's
  * and the client IP's token buckets, then the voter's claim on the poll. The claim (a marker holding
  * the vote id, in the poll's hash) answers a repeat with 409 at once; it does not expire while the
- * poll is open. A claim is given back only when its vote can never be queued, and nobody has
+ * poll is open (the hash expires a day after the poll's close time, when it has one). A claim is given back only when its vote can never be queued, and nobody has
  * re-published it meanwhile (G5, G9).
  */
 public final class VoteAdmissions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VoteAdmissions.class);
 
     // KEYS: epoch, the poll's markers, pending vote, voter bucket, ip bucket.
-    // ARGV: expected epoch, voter id, marker value, pending value, voter rate, voter burst, ip rate, ip burst.
+    // ARGV: expected epoch, voter id, marker value, pending value, voter rate, voter burst, ip rate, ip burst,
+    //       when the claims may expire (ms since the epoch; 0 while the poll has no close time).
     // Buckets hold fractional tokens refilled at `rate` per second up to `burst`; a rate of 0 is off.
     // The claim is the last write, so that a script stopped by an error reply (OOM, READONLY) claims nothing.
     private static final LuaScript ADMIT = new LuaScript("""
@@ -61,6 +63,7 @@ public final class VoteAdmissions implements AutoCloseable {
             if existing then return {'voted', existing} end
             redis.call('SET', KEYS[3], ARGV[4])
             redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+            if ARGV[9] ~= '0' then redis.call('PEXPIREAT', KEYS[2], ARGV[9]) end
             return {'ok'}
             """);
 
@@ -85,6 +88,8 @@ public final class VoteAdmissions implements AutoCloseable {
     /** Outlives any request that could still give the re-published vote's claim back (the confirm timeout is at most 10 minutes). */
     private static final String REQUEUED_FLAG_MILLIS = Long.toString(Duration.ofHours(1).toMillis());
 
+    private static final Duration CLAIMS_KEPT_AFTER_CLOSE = Duration.ofDays(1);
+
     private final UnifiedJedis redis;
     private final PipelinedScript admit;
     private final RedisKeys keys;
@@ -97,8 +102,11 @@ public final class VoteAdmissions implements AutoCloseable {
         this.limits = limits;
     }
 
-    /** {@code pendingJson} is the vote as {@code GET /votes/{id}} shows it until it is processed. */
-    Admission admit(Vote vote, String pendingJson, String epoch) {
+    /**
+     * {@code pendingJson} is the vote as {@code GET /votes/{id}} shows it until it is processed;
+     * {@code closesAt}, the poll's close time or null, bounds how long its claims are kept.
+     */
+    Admission admit(Vote vote, String pendingJson, String epoch, Instant closesAt) {
         List<String> keyList = List.of(
                 keys.epoch(),
                 keys.voterMarkers(vote.pollId()),
@@ -113,7 +121,8 @@ public final class VoteAdmissions implements AutoCloseable {
                 Integer.toString(limits.voterPerSecond()),
                 Integer.toString(limits.voterBurst()),
                 Integer.toString(limits.ipPerSecond()),
-                Integer.toString(limits.ipBurst()));
+                Integer.toString(limits.ipBurst()),
+                closesAt == null ? "0" : Long.toString(claimsExpireAt(closesAt)));
         List<?> reply;
         try {
             reply = (List<?>) admit.call(keyList, args).get();  // bounded by the pipeline (no timer per vote)
@@ -163,9 +172,26 @@ public final class VoteAdmissions implements AutoCloseable {
         }
     }
 
+    /**
+     * A closed poll's claims are needed only until the votes accepted before its close are counted:
+     * after that every vote is refused as {@code poll_closed} before Redis is asked. They expire a
+     * day after the close; best effort, since a poll left with its claims costs memory, not truth.
+     */
+    public void expireClaims(long pollId, Instant closesAt) {
+        try {
+            redis.pexpireAt(keys.voterMarkers(pollId), claimsExpireAt(closesAt));
+        } catch (JedisException e) {
+            log.warn("the claims of closed poll {} will not expire: {}", pollId, e.toString());
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         admit.close();
+    }
+
+    private static long claimsExpireAt(Instant closesAt) {
+        return closesAt.plus(CLAIMS_KEPT_AFTER_CLOSE).toEpochMilli();
     }
 
     private static String markerValue(Vote vote) {

@@ -7,6 +7,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,8 +54,8 @@ public final class VoteIntake implements AutoCloseable {
         counted.close();
     }
 
-    /** {@code json} is the vote as published and as its pending record. */
-    Answer cast(Vote vote, String json) {
+    /** {@code json} is the vote as published and as its pending record; {@code closesAt} the poll's close time, or null. */
+    Answer cast(Vote vote, String json, Instant closesAt) {
         boolean epochRenewed = false;
         while (true) {
             String known;
@@ -65,7 +66,7 @@ public final class VoteIntake implements AutoCloseable {
                 return fromDatabase(vote, "Redis is unavailable");
             }
             boolean trusted = trust.trusted(vote.pollId(), known);  // UnavailableException: nothing was claimed
-            switch (admissions.admit(vote, json, known)) {
+            switch (admissions.admit(vote, json, known, closesAt)) {
                 case Admission.Admitted() -> {
                     return trusted ? publish(vote, json) : publishAndSettle(vote, json);
                 }
