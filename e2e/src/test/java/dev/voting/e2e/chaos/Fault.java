@@ -1,13 +1,27 @@
 package dev.voting.e2e.chaos;
 
+import dev.voting.e2e.chaos.LoadGenerator.Poll;
+
 /**
  * One injected failure, at a fixed point of the run ({@code at} is a fraction of its length).
  * {@code inject} returns false when the fault could not be made to happen as described, so that a
  * run in which a fault silently did nothing cannot pass.
  */
 record Fault(String name, double at, Injection injection) {
+    /**
+     * What a fault acts on: the cluster, the load (for a burst of repeats, or a close sent through an
+     * API), the poll to close, and the timeline, where it names every PID it signals.
+     */
+    record Stage(ChaosCluster cluster, LoadGenerator load, Poll closing, Timeline timeline) {
+    }
+
+    @FunctionalInterface
+    interface Timeline {
+        void note(String format, Object... args);
+    }
+
     @FunctionalInterface
     interface Injection {
-        boolean inject(ChaosCluster cluster) throws Exception;
+        boolean inject(Stage stage) throws Exception;
     }
 }
