@@ -217,7 +217,8 @@ final class ChaosCluster implements AutoCloseable {
     String postgresReadOnly(boolean on) throws SQLException {
         try (var connection = postgres.connect(); Statement statement = connection.createStatement()) {
             statement.execute("SET default_transaction_read_only = off");
-            statement.execute(on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only");
+            statement.execute(on ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                    : "ALTER SYSTEM RESET default_transaction_read_only");
             statement.execute("SELECT pg_reload_conf()");
         }
         Processes.sleep(Duration.ofMillis(200));  // the postmaster signals the backends; give them a moment

@@ -32,7 +32,8 @@ class ChaosIT {
         Files.writeString(home.resolve("summary.txt"), verdict.line() + "\n");
 
         assertAll(verdict.line(),
-                () -> assertEquals(Schedule.faults().size(), verdict.faults(), "every fault happened as described (see target/chaos/faults.log)"),
+                () -> assertEquals(Schedule.faults().size(), verdict.faults(),
+                        "every fault happened as described (see target/chaos/faults.log)"),
                 () -> assertEquals(0, verdict.unresolved(), "every unclear outcome got a definite answer on retry"),
                 () -> assertTrue(verdict.accepted() > VOTES_PER_SECOND * seconds / 2, "most votes were accepted"),
                 () -> assertEquals(0, verdict.lost(), "lost"),

@@ -41,6 +41,8 @@ final class ChaosRun {
     private final int votesPerSecond;
     private final List<String> log = new ArrayList<>();
     private final List<Struck> struck = new ArrayList<>();
+    /** When the retries after the load began ({@link System#nanoTime()}). */
+    private long resolving = Long.MAX_VALUE;
 
     /** A fault as it happened: its number, name and the {@link System#nanoTime()} it began. */
     private record Struck(int number, String name, long at) {
@@ -62,18 +64,26 @@ final class ChaosRun {
                         poll(load, "Chaos B", "Red", "Green", "Blue", "Yellow"), closing);
                 long start = System.nanoTime();
                 AtomicInteger injected = new AtomicInteger();
-                Fault.Stage stage = new Fault.Stage(cluster, load, closing, this::note);
-                Thread faults = Thread.ofVirtual().name("faults").start(() -> inject(stage, start, injected));
+                List<Thread> tracks = new ArrayList<>();
+                for (Fault.Track track : Fault.Track.values()) {
+                    tracks.add(Thread.ofVirtual().name("faults-" + track)
+                            .start(() -> inject(track, cluster, load, closing, start, injected)));
+                }
                 load.run(polls, votesPerSecond, Duration.ofSeconds(seconds));
-                faults.join(Duration.ofSeconds(120));
-                note("load finished after %.0f s; resolving unclear outcomes", (System.nanoTime() - start) / 1e9);
+                long loadEnd = System.nanoTime();
+                note("load finished after %.1f s (%d repeats sent in bursts)", (loadEnd - start) / 1e9, load.burstRepeats());
+                for (Thread track : tracks) {
+                    track.join(Duration.ofSeconds(120));
+                }
+                note("faults finished after %.1f s; resolving unclear outcomes", (System.nanoTime() - start) / 1e9);
+                resolving = System.nanoTime();
                 int unresolved = load.resolveUnknowns(Duration.ofSeconds(120));
                 awaitDrained(cluster);
                 for (Poll poll : polls) {
                     load.get("/api/v1/polls/" + poll.id() + "/results");  // a reader, who repairs Redis if it has nothing
                 }
                 Verdict verdict = judge(cluster, load, polls, injected.get(), unresolved);
-                report(verdict.truth(), start);
+                report(verdict.truth(), load, start);
                 note("at the end: %s", pids(cluster));
                 checkAlive(cluster);
                 return verdict;
@@ -84,10 +94,18 @@ final class ChaosRun {
         }
     }
 
-    private void inject(Fault.Stage stage, long start, AtomicInteger injected) {
+    /** Strikes the faults of one track in turn, each not before its time. */
+    private void inject(Fault.Track track, ChaosCluster cluster, LoadGenerator load, Poll closing, long start,
+                        AtomicInteger injected) {
         List<Fault> faults = Schedule.faults();
         for (int i = 0; i < faults.size(); i++) {
             Fault fault = faults.get(i);
+            if (fault.track() != track) {
+                continue;
+            }
+            int number = i + 1;
+            Fault.Stage stage = new Fault.Stage(cluster, load, closing,
+                    (format, args) -> note("%s", "           fault " + number + ": " + String.format(format, args)));
             long due = start + (long) (fault.at() * seconds * 1e9);
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -95,17 +113,17 @@ final class ChaosRun {
             }
             long now = System.nanoTime();
             synchronized (this) {
-                struck.add(new Struck(i + 1, fault.name(), now));
+                struck.add(new Struck(number, fault.name(), now));
             }
-            note("t=%5.1f s  fault %d: %s", (now - start) / 1e9, i + 1, fault.name());
+            note("t=%5.1f s  fault %d: %s", (now - start) / 1e9, number, fault.name());
             try {
                 if (fault.injection().inject(stage)) {
                     injected.incrementAndGet();
                 } else {
-                    note("           did NOT happen as described");
+                    stage.timeline().note("did NOT happen as described");
                 }
             } catch (Exception e) {
-                note("           failed: %s", e);
+                stage.timeline().note("failed: %s", e);
             }
         }
     }
@@ -170,27 +188,35 @@ final class ChaosRun {
     }
 
     /**
-     * Every untrue answer to {@code truth.log}, in the order the attempts were sent, and on the
-     * timeline how many each fault was followed by (the last fault struck before the attempt was sent).
+     * Every answer to {@code answers.log} and every untrue one to {@code truth.log}, in the order the
+     * attempts were sent, and on the timeline how many untrue ones each fault was followed by (the last
+     * fault struck before the attempt was sent; the retries after the load count apart).
      */
-    private void report(Truth truth, long start) throws IOException {
+    private void report(Truth truth, LoadGenerator load, long start) throws IOException {
+        Files.write(home.resolve("answers.log"), load.outcomes().stream()
+                .sorted(Comparator.comparingLong(LoadGenerator.Outcome::sentAt)).map(o -> describe(o, start)).toList());
         List<Truth.Violation> violations = truth.violations().stream()
                 .sorted(Comparator.comparingLong(v -> v.outcome().sentAt())).toList();
         List<String> lines = new ArrayList<>();
         Map<String, Map<String, Integer>> byFault = new TreeMap<>();
         for (Truth.Violation v : violations) {
-            LoadGenerator.Outcome o = v.outcome();
-            lines.add(String.format("t=%6.2f s  %-20s api-%d poll=%d voter=%s candidate=%d%s -> %d %s voteId=%s candidateId=%s | %s",
-                    (o.sentAt() - start) / 1e9, v.counter(), o.api(), o.attempt().pollId(), o.attempt().voter(),
-                    o.attempt().candidateId(), o.retry() ? " (retry)" : "", o.status(), o.type(), o.voteId(), o.candidateId(), v.found()));
-            byFault.computeIfAbsent(after(o.sentAt()), k -> new TreeMap<>()).merge(v.counter(), 1, Integer::sum);
+            lines.add(String.format("%-20s %s | %s", v.counter(), describe(v.outcome(), start), v.found()));
+            String after = v.outcome().sentAt() >= resolving ? "the retries after the load" : after(v.outcome().sentAt());
+            byFault.computeIfAbsent(after, k -> new TreeMap<>()).merge(v.counter(), 1, Integer::sum);
         }
         Files.write(home.resolve("truth.log"), lines);
         note("untrue answers: %d (truth.log)", violations.size());
         byFault.forEach((fault, counts) -> note("           after %s: %s", fault, counts));
     }
 
-    /** The last fault struck before {@code nanos}, as "fault 3 (name)", or "no fault yet". */
+    private static String describe(LoadGenerator.Outcome o, long start) {
+        return String.format("t=%6.2f s (%+.2f s) api-%d poll=%d voter=%s candidate=%d%s -> %d %s voteId=%s candidateId=%s detail=%s",
+                (o.sentAt() - start) / 1e9, (o.answeredAt() - o.sentAt()) / 1e9, o.api(), o.attempt().pollId(),
+                o.attempt().voter(), o.attempt().candidateId(), o.retry() ? " (retry)" : "", o.status(), o.type(), o.voteId(),
+                o.candidateId(), o.detail());
+    }
+
+    /** The last fault struck before {@code nanos}, as "fault 03 (name)", or "fault 00 (none yet)". */
     private synchronized String after(long nanos) {
         Struck last = null;
         for (Struck s : struck) {
@@ -229,7 +255,8 @@ final class ChaosRun {
     }
 
     private static String pids(ChaosCluster cluster) {
-        List<Child> children = new ArrayList<>(List.of(cluster.postgres().process(), cluster.redis().process(), cluster.rabbit().process()));
+        List<Child> children = new ArrayList<>(List.of(cluster.postgres().process(), cluster.redis().process(),
+                cluster.rabbit().process()));
         children.addAll(cluster.apis());
         children.addAll(List.of(cluster.worker(1), cluster.worker(2)));
         return String.join(", ", children.stream().map(Child::toString).toList());

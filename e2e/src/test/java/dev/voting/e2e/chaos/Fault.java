@@ -3,14 +3,19 @@ package dev.voting.e2e.chaos;
 import dev.voting.e2e.chaos.LoadGenerator.Poll;
 
 /**
- * One injected failure, at a fixed point of the run ({@code at} is a fraction of its length).
+ * One injected failure, at a fixed point of the run ({@code at} is a fraction of its length), on one
+ * of two tracks: the faults of a track strike one after the other, the two tracks side by side.
  * {@code inject} returns false when the fault could not be made to happen as described, so that a
  * run in which a fault silently did nothing cannot pass.
  */
-record Fault(String name, double at, Injection injection) {
+record Fault(String name, Track track, double at, Injection injection) {
+    /** The workers' processes, and everything else: so that a slow worker start delays no other fault. */
+    enum Track { WORKERS, SERVICES }
+
     /**
      * What a fault acts on: the cluster, the load (for a burst of repeats, or a close sent through an
-     * API), the poll to close, and the timeline, where it names every PID it signals.
+     * API), the poll to close, and the timeline, where it names every PID it signals (a line each,
+     * numbered with the fault's number).
      */
     record Stage(ChaosCluster cluster, LoadGenerator load, Poll closing, Timeline timeline) {
     }

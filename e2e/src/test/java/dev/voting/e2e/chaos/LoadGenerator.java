@@ -40,13 +40,13 @@ final class LoadGenerator {
 
     /**
      * What one attempt was told. {@code status} is 0 without an answer (timeout, reset); {@code type},
-     * {@code voteId} and {@code candidateId} are the body's, null when absent: the new vote's id for a
+     * {@code detail}, {@code voteId} and {@code candidateId} are the body's, null when absent: the new vote's id for a
      * 202, the counted vote's id and candidate for a 409 {@code already_voted}, the attempt's vote for a
      * 503 that had formed one. {@code api} is the API process asked (1, 2, ...); {@code sentAt} and
      * {@code answeredAt} are {@link System#nanoTime()} readings.
      */
-    record Outcome(Attempt attempt, Kind kind, int status, String type, UUID voteId, Long candidateId, boolean retry,
-                   boolean hasRetryAfter, int api, long sentAt, long answeredAt) {
+    record Outcome(Attempt attempt, Kind kind, int status, String type, String detail, UUID voteId, Long candidateId,
+                   boolean retry, boolean hasRetryAfter, int api, long sentAt, long answeredAt) {
     }
 
     record Poll(long id, List<Long> candidates) {
@@ -67,6 +67,7 @@ final class LoadGenerator {
     private final Map<Long, Long> closedAt = new ConcurrentHashMap<>();
     private final Random random = new Random(20260101);
     private volatile long repeatsUntil = System.nanoTime();
+    private final AtomicLong burstRepeats = new AtomicLong();
 
     LoadGenerator(List<Integer> apiPorts) {
         this.bases = apiPorts.stream().map(port -> "http://127.0.0.1:" + port).toList();
@@ -111,6 +112,7 @@ final class LoadGenerator {
                     Poll poll = polls.stream().filter(p -> p.id() == earlier.pollId()).findFirst().orElseThrow();
                     List<Long> others = poll.candidates().stream().filter(c -> c != earlier.candidateId()).toList();
                     attempt = new Attempt(poll.id(), earlier.voter(), others.get(random.nextInt(others.size())));
+                    burstRepeats.incrementAndGet();
                 } else if (!firsts.isEmpty() && dice < 114) {
                     Attempt earlier = firsts.get(random.nextInt(firsts.size()));
                     Poll poll = polls.stream().filter(p -> p.id() == earlier.pollId()).findFirst().orElseThrow();
@@ -160,6 +162,11 @@ final class LoadGenerator {
         return open.size();
     }
 
+    /** How many attempts were repeats sent in bursts. */
+    long burstRepeats() {
+        return burstRepeats.get();
+    }
+
     Collection<Outcome> outcomes() {
         return List.copyOf(outcomes);
     }
@@ -178,7 +185,8 @@ final class LoadGenerator {
     /** Closes the poll through API process {@code api} (1, 2, ...), as an admin would; true when it answered 200. */
     boolean closePoll(long pollId, int api) throws IOException, InterruptedException {
         closedAt.put(pollId, System.nanoTime());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(bases.get(api - 1) + "/api/v1/polls/" + pollId + "/close"))
+        URI uri = URI.create(bases.get(api - 1) + "/api/v1/polls/" + pollId + "/close");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + Tokens.admin())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -217,6 +225,7 @@ final class LoadGenerator {
             boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
             JsonNode body = response.body().isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(response.body());
             String type = body.path("type").isTextual() ? body.path("type").asText() : null;
+            String detail = body.path("detail").isTextual() ? body.path("detail").asText() : null;
             Kind kind = switch (status) {
                 case 202 -> Kind.ACCEPTED;
                 case 409 -> "already_voted".equals(type) ? Kind.ALREADY_VOTED : Kind.REFUSED;
@@ -224,8 +233,8 @@ final class LoadGenerator {
                 default -> status >= 500 ? Kind.UNKNOWN : Kind.REFUSED;
             };
             Long candidateId = body.path("candidateId").isIntegralNumber() ? body.path("candidateId").asLong() : null;
-            return new Outcome(attempt, kind, status, type, uuid(body.path("voteId")), candidateId, retry, retryAfter, api,
-                    sentAt, System.nanoTime());
+            return new Outcome(attempt, kind, status, type, detail, uuid(body.path("voteId")), candidateId, retry, retryAfter,
+                    api, sentAt, System.nanoTime());
         } catch (IOException e) {  // reset, refused, timed out, or a half-written answer
             return unanswered(attempt, retry, api, sentAt);
         } catch (InterruptedException e) {
@@ -235,7 +244,7 @@ final class LoadGenerator {
     }
 
     private static Outcome unanswered(Attempt attempt, boolean retry, int api, long sentAt) {
-        return new Outcome(attempt, Kind.UNKNOWN, 0, null, null, null, retry, false, api, sentAt, System.nanoTime());
+        return new Outcome(attempt, Kind.UNKNOWN, 0, null, null, null, null, retry, false, api, sentAt, System.nanoTime());
     }
 
     /** A body's {@code voteId}, or null when it has none or not a UUID (which the verdict then counts against the answer). */

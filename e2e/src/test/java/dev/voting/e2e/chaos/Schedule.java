@@ -1,6 +1,7 @@
 package dev.voting.e2e.chaos;
 
 import dev.voting.e2e.chaos.Fault.Stage;
+import dev.voting.e2e.chaos.Fault.Track;
 import dev.voting.testkit.process.Child;
 
 import java.nio.charset.StandardCharsets;
@@ -8,10 +9,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The faults of a chaos run, in the order they strike, one at a time: each waits for the one before
- * it to finish, so the fractions are "not before". They are packed so that the 60 s of CI fit them
- * all; the slow ones (a broker restart, a frozen worker) go last, where a late start matters least.
- * Every PID signalled and every server commanded is written to the timeline as it happens.
+ * The faults of a chaos run, numbered in this order. On each track a fault waits for the one before
+ * it to finish, so the fractions are "not before"; the worker faults (whose JVM starts are slow on a
+ * busy machine) run on a track of their own beside the rest. They are packed so that the 60 s of CI
+ * fit them all; the broker restart, the slowest, goes late. Every PID signalled and every server
+ * commanded is written to the timeline as it happens.
  */
 final class Schedule {
     static final List<String> POISON = List.of(
@@ -27,17 +29,17 @@ final class Schedule {
 
     static List<Fault> faults() {
         return List.of(
-                new Fault("worker kill -9, restarted", 0.03, s -> {
+                new Fault("worker kill -9, restarted", Track.WORKERS, 0.03, s -> {
                     Child worker = s.cluster().worker(1);
                     signal(s, "KILL", worker);
                     worker.kill();
                     pause(Duration.ofSeconds(1));
                     worker.start();
-                    s.timeline().note("           restarted as %s", worker);
+                    s.timeline().note("restarted as %s", worker);
                     return true;
                 }),
                 new Fault("broker stalled (SIGSTOP) for " + BROKER_STALL.toSeconds() + " s, past the APIs' confirm timeout of "
-                        + ChaosCluster.CONFIRM_TIMEOUT.toMillis() + " ms", 0.07, s -> {
+                        + ChaosCluster.CONFIRM_TIMEOUT.toMillis() + " ms", Track.SERVICES, 0.07, s -> {
                     Child broker = s.cluster().rabbit().process();
                     signal(s, "STOP", broker);
                     broker.pause();
@@ -49,84 +51,57 @@ final class Schedule {
                     }
                     return true;
                 }),
-                new Fault("Redis wiped (FLUSHALL, still up), then a burst of repeats for 3 s", 0.12, s -> {
-                    s.timeline().note("           FLUSHALL on %s", s.cluster().redis().process());
+                new Fault("Redis wiped (FLUSHALL, still up), then a burst of repeats for 3 s", Track.SERVICES, 0.12, s -> {
+                    s.timeline().note("FLUSHALL on %s", s.cluster().redis().process());
                     s.cluster().flushRedis();
                     s.load().burstRepeats(Duration.ofSeconds(3));
                     return true;
                 }),
-                new Fault("worker halted after its commit, before Redis and the ack", 0.16, s -> {
+                new Fault("worker halted after its commit, before Redis and the ack", Track.WORKERS, 0.16, s -> {
                     Child halting = s.cluster().haltingWorker().start();
-                    s.timeline().note("           started %s; it halts itself", halting);
+                    s.timeline().note("started %s; it halts itself", halting);
                     return halting.await(Duration.ofSeconds(60)) && halting.exitCode() == 86;
                 }),
-                new Fault("Redis answers errors: OOM for 3 s (maxmemory 1, noeviction), then CLIENT PAUSE WRITE for 2 s", 0.24, s -> {
-                    s.timeline().note("           CONFIG SET maxmemory 1 on %s", s.cluster().redis().process());
+                new Fault("Redis answers errors: OOM for 3 s (maxmemory 1, noeviction), then CLIENT PAUSE WRITE for 2 s",
+                        Track.SERVICES, 0.20, s -> {
+                    s.timeline().note("CONFIG SET maxmemory 1 on %s", s.cluster().redis().process());
                     boolean refused = s.cluster().redisOutOfMemory(Duration.ofSeconds(3));
-                    s.timeline().note("           maxmemory restored (a probe write was refused with OOM: %s); CLIENT PAUSE 2000 WRITE", refused);
+                    s.timeline().note("maxmemory restored (a probe write was refused with OOM: %s); CLIENT PAUSE 2000 WRITE", refused);
                     s.cluster().pauseRedisWrites(Duration.ofSeconds(2));
                     pause(Duration.ofSeconds(2));
                     return refused;
                 }),
-                new Fault("PostgreSQL terminates the workers' sessions", 0.33, s -> {
+                new Fault("PostgreSQL terminates the workers' sessions", Track.SERVICES, 0.29, s -> {
                     int sessions = s.cluster().postgres().terminateSessions("worker");
-                    s.timeline().note("           pg_terminate_backend on %s: %d sessions", s.cluster().postgres().process(), sessions);
+                    s.timeline().note("pg_terminate_backend on %s: %d sessions", s.cluster().postgres().process(), sessions);
                     return sessions > 0;
                 }),
-                new Fault("PostgreSQL read-only for 5 s (default_transaction_read_only, as after a failover)", 0.36, s -> {
+                new Fault("PostgreSQL read-only for 5 s (default_transaction_read_only, as after a failover)", Track.SERVICES, 0.31, s -> {
                     String on;
                     try {
                         on = s.cluster().postgresReadOnly(true);
-                        s.timeline().note("           ALTER SYSTEM + pg_reload_conf on %s: read-only=%s", s.cluster().postgres().process(), on);
+                        s.timeline().note("ALTER SYSTEM + pg_reload_conf on %s: read-only=%s", s.cluster().postgres().process(), on);
                         pause(Duration.ofSeconds(5));
                     } finally {
-                        s.timeline().note("           read-only reset: read-only=%s", s.cluster().postgresReadOnly(false));
+                        s.timeline().note("read-only reset: read-only=%s", s.cluster().postgresReadOnly(false));
                     }
                     return on.equals("on");
                 }),
-                new Fault("poll C closed through api-1 while both APIs take votes for it", 0.45, s -> {
+                new Fault("poll C closed through api-1 while both APIs take votes for it", Track.SERVICES, 0.42, s -> {
                     boolean closed = s.load().closePoll(s.closing().id(), 1);
-                    s.timeline().note("           POST /api/v1/polls/%d/close to %s: %s", s.closing().id(), s.cluster().api(1),
+                    s.timeline().note("POST /api/v1/polls/%d/close to %s: %s", s.closing().id(), s.cluster().api(1),
                             closed ? "200" : "refused");
                     return closed;
                 }),
-                new Fault("PostgreSQL crash (immediate stop), 3 s away, restarted", 0.48, s -> {
+                new Fault("PostgreSQL crash (immediate stop), 3 s away, restarted", Track.SERVICES, 0.45, s -> {
                     signal(s, "QUIT", s.cluster().postgres().process());
                     s.cluster().postgres().crash();
                     pause(Duration.ofSeconds(3));
                     s.cluster().postgres().start();
-                    s.timeline().note("           restarted as %s", s.cluster().postgres().process());
+                    s.timeline().note("restarted as %s", s.cluster().postgres().process());
                     return true;
                 }),
-                new Fault("Redis loses everything (kill -9, 3 s away, restarted empty)", 0.56, s -> {
-                    signal(s, "KILL", s.cluster().redis().process());
-                    s.cluster().redis().kill();
-                    pause(Duration.ofSeconds(3));
-                    s.cluster().redis().start();
-                    s.timeline().note("           restarted as %s", s.cluster().redis().process());
-                    return true;
-                }),
-                new Fault("the broker closes all connections", 0.63, s -> {
-                    s.timeline().note("           rabbitmqctl close_all_connections on %s", s.cluster().rabbit().process());
-                    s.cluster().rabbit().closeAllConnections();
-                    return true;
-                }),
-                new Fault("broker kill -9, restarted", 0.68, s -> {
-                    signal(s, "KILL", s.cluster().rabbit().process());
-                    s.cluster().rabbit().kill();
-                    pause(Duration.ofSeconds(1));
-                    s.cluster().rabbit().start();
-                    s.timeline().note("           restarted as %s", s.cluster().rabbit().process());
-                    return true;
-                }),
-                new Fault("api-1 kill -9, restarted", 0.80, s -> {
-                    signal(s, "KILL", s.cluster().api(1));
-                    s.cluster().api(1).kill();
-                    s.cluster().restartApi(1);
-                    s.timeline().note("           restarted as %s", s.cluster().api(1));
-                    return true;
-                }),
-                new Fault("a worker paused (SIGSTOP) for 8 s", 0.86, s -> {
+                new Fault("a worker paused (SIGSTOP) for 8 s", Track.WORKERS, 0.50, s -> {
                     Child worker = s.cluster().worker(2);
                     signal(s, "STOP", worker);
                     worker.pause();
@@ -138,14 +113,42 @@ final class Schedule {
                     }
                     return true;
                 }),
-                new Fault("three poison messages published straight to the queue", 0.93, s -> {
+                new Fault("Redis loses everything (kill -9, 3 s away, restarted empty)", Track.SERVICES, 0.55, s -> {
+                    signal(s, "KILL", s.cluster().redis().process());
+                    s.cluster().redis().kill();
+                    pause(Duration.ofSeconds(3));
+                    s.cluster().redis().start();
+                    s.timeline().note("restarted as %s", s.cluster().redis().process());
+                    return true;
+                }),
+                new Fault("the broker closes all connections", Track.SERVICES, 0.63, s -> {
+                    s.timeline().note("rabbitmqctl close_all_connections on %s", s.cluster().rabbit().process());
+                    s.cluster().rabbit().closeAllConnections();
+                    return true;
+                }),
+                new Fault("broker kill -9, restarted", Track.SERVICES, 0.68, s -> {
+                    signal(s, "KILL", s.cluster().rabbit().process());
+                    s.cluster().rabbit().kill();
+                    pause(Duration.ofSeconds(1));
+                    s.cluster().rabbit().start();
+                    s.timeline().note("restarted as %s", s.cluster().rabbit().process());
+                    return true;
+                }),
+                new Fault("api-1 kill -9, restarted", Track.SERVICES, 0.84, s -> {
+                    signal(s, "KILL", s.cluster().api(1));
+                    s.cluster().api(1).kill();
+                    s.cluster().restartApi(1);
+                    s.timeline().note("restarted as %s", s.cluster().api(1));
+                    return true;
+                }),
+                new Fault("three poison messages published straight to the queue", Track.SERVICES, 0.93, s -> {
                     POISON.forEach(body -> s.cluster().publishRaw("vote", body.getBytes(StandardCharsets.UTF_8)));
                     return true;
                 }));
     }
 
     private static void signal(Stage stage, String signal, Child child) {
-        stage.timeline().note("           SIG%s to %s", signal, child);
+        stage.timeline().note("SIG%s to %s", signal, child);
     }
 
     static void pause(Duration duration) {

@@ -40,7 +40,7 @@ class VerdictTest {
             case 429 -> Kind.RATE_LIMITED;
             default -> status >= 500 || status == 0 ? Kind.UNKNOWN : Kind.REFUSED;
         };
-        return new Outcome(new Attempt(POLL, voter, CANDIDATE), kind, status, type, voteId, candidateId, retry, true, 1,
+        return new Outcome(new Attempt(POLL, voter, CANDIDATE), kind, status, type, null, voteId, candidateId, retry, true, 1,
                 answeredAt, answeredAt);
     }
 
