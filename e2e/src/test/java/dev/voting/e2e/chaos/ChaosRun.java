@@ -1,7 +1,9 @@
 package dev.voting.e2e.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.e2e.chaos.LoadGenerator.Poll;
+import dev.voting.shared.json.Json;
 import dev.voting.shared.redis.CountsCache;
 import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
@@ -36,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code faults.log}, every untrue answer to {@code truth.log}.
  */
 final class ChaosRun {
+    private static final ObjectMapper MAPPER = Json.newMapper();
+
     private final Path home;
     private final int seconds;
     private final int votesPerSecond;
@@ -169,6 +173,7 @@ final class ChaosRun {
         Map<Long, Long> redisCounts = awaitRedis(cluster, polls, pgCounts);
         long dlq;
         long unexpected;
+        Set<UUID> deadLettered = new HashSet<>();
         try (DeadLetters deadLetters = new DeadLetters(cluster.config().rabbit())) {
             List<DeadLetters.Letter> letters = deadLetters.list();
             dlq = letters.size();
@@ -176,6 +181,7 @@ final class ChaosRun {
             unexpected = 0;
             for (DeadLetters.Letter letter : letters) {
                 note("dead letter: %s | %s", letter.reason(), letter.preview());
+                deadLettered.addAll(voteIds(letter.body()));
                 if (!expected.remove(new String(letter.body(), StandardCharsets.UTF_8))) {
                     unexpected++;
                 }
@@ -184,7 +190,20 @@ final class ChaosRun {
         }
         int attempts = (int) load.outcomes().stream().filter(o -> !o.retry()).count();
         return Verdict.of(attempts, load.outcomes(), rows, rejected, pgCounts, rowCounts, redisCounts, dlq, unexpected,
-                faults, unresolved, load.closedAt());
+                faults, unresolved, load.closedAt(), deadLettered);
+    }
+
+    /** The vote ids in a dead letter (a batch or a single vote); none when it is not JSON, as poison may be. */
+    private static List<UUID> voteIds(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(body);
+        } catch (IOException e) {
+            return List.of();
+        }
+        return tree.findValuesAsText("voteId").stream()
+                .filter(id -> id.matches("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}"))
+                .map(UUID::fromString).toList();
     }
 
     /**

@@ -40,8 +40,12 @@ record Truth(long acceptedNotCounted, long notRecordedCounted, long alreadyVoted
     record Violation(String counter, Outcome outcome, String found) {
     }
 
-    /** {@code closedAt}: the {@link System#nanoTime()} at which each closed poll's close was sent. */
-    static Truth of(Collection<Outcome> outcomes, List<Row> rows, List<Rejected> rejected, Map<Long, Long> closedAt) {
+    /**
+     * {@code closedAt}: the {@link System#nanoTime()} at which each closed poll's close was sent;
+     * {@code deadLettered}: the ids of the votes in the dead-letter queue (to say where a missing vote went).
+     */
+    static Truth of(Collection<Outcome> outcomes, List<Row> rows, List<Rejected> rejected, Map<Long, Long> closedAt,
+                    Set<UUID> deadLettered) {
         Map<UUID, Row> rowsById = new HashMap<>();
         Map<String, Row> countedByVoter = new HashMap<>();
         for (Row row : rows) {
@@ -54,7 +58,7 @@ record Truth(long acceptedNotCounted, long notRecordedCounted, long alreadyVoted
         List<Violation> violations = new ArrayList<>();
         Set<UUID> acceptedIds = new HashSet<>();
         Set<String> unclear = new HashSet<>();  // poll/voter/candidate of attempts the API could not answer for
-        Map<String, Outcome> notRecordedWithoutId = new HashMap<>();
+        Map<String, Outcome> notRecordedWithoutId = new HashMap<>();  // the earliest of each poll/voter/candidate
         Set<UUID> flagged = new HashSet<>();
         long pollClosed = 0;
         long closedEarly = 0;
@@ -68,18 +72,20 @@ record Truth(long acceptedNotCounted, long notRecordedCounted, long alreadyVoted
                 if (row == null || row.pollId() != attempt.pollId() || !row.voter().equals(attempt.voter())
                         || row.candidateId() != attempt.candidateId()) {
                     Rejected why = outcome.voteId() == null ? null : rejectedById.get(outcome.voteId());
-                    violations.add(new Violation("accepted_not_counted", outcome,
-                            row != null ? "counted as " + row : why != null ? "rejected: " + why.reason() : "missing"));
+                    violations.add(new Violation("accepted_not_counted", outcome, row != null ? "counted as " + row
+                            : why != null ? "rejected: " + why.reason()
+                            : deadLettered.contains(outcome.voteId()) ? "dead-lettered" : "missing"));
                 }
             } else if (outcome.kind() == Kind.ALREADY_VOTED) {
                 Row row = countedByVoter.get(voterKey);
                 if (row == null || !row.voteId().equals(outcome.voteId()) || outcome.candidateId() == null
                         || row.candidateId() != outcome.candidateId()) {
-                    violations.add(new Violation("already_voted_wrong", outcome, row == null ? "no counted vote" : "counted " + row));
+                    violations.add(new Violation("already_voted_wrong", outcome, row == null ? "no counted vote" : "counted " + row
+                            + (deadLettered.contains(outcome.voteId()) ? "; the one named is dead-lettered" : "")));
                 }
             } else if (isNotRecorded(outcome)) {
                 if (outcome.voteId() == null) {
-                    notRecordedWithoutId.putIfAbsent(key, outcome);
+                    notRecordedWithoutId.merge(key, outcome, (a, b) -> a.sentAt() <= b.sentAt() ? a : b);
                 } else if (rowsById.containsKey(outcome.voteId())) {
                     flagged.add(outcome.voteId());
                     violations.add(new Violation("not_recorded_counted", outcome, "counted " + rowsById.get(outcome.voteId())));

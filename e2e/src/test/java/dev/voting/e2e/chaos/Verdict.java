@@ -39,7 +39,8 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
 
     static Verdict of(int attempts, Collection<Outcome> outcomes, List<Row> rows, List<Rejected> rejected,
                       Map<Long, Long> pgCounts, Map<Long, Long> rowCounts, Map<Long, Long> redisCounts,
-                      long dlq, long unexpectedDeadLetters, int faults, int unresolved, Map<Long, Long> closedAt) {
+                      long dlq, long unexpectedDeadLetters, int faults, int unresolved, Map<Long, Long> closedAt,
+                      Set<UUID> deadLettered) {
         Map<String, Row> countedByVoter = new HashMap<>();
         long duplicateVoters = 0;
         Map<UUID, Row> rowsById = new HashMap<>();
@@ -120,7 +121,7 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
         }
         return new Verdict(attempts, retries, accepted, rows.size(), lost, phantom, doubleCounted, redisMismatch, dlq,
                 unexpectedDeadLetters, faults, unavailable, unavailableWithoutRetryAfter, outcomeUnknown, otherServerErrors,
-                unresolved, Map.copyOf(byKind), Truth.of(outcomes, rows, rejected, closedAt));
+                unresolved, Map.copyOf(byKind), Truth.of(outcomes, rows, rejected, closedAt, deadLettered));
     }
 
     String line() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +57,7 @@ class VerdictTest {
     private static Verdict judge(List<Outcome> outcomes, List<Verdict.Row> rows, List<Verdict.Rejected> rejected,
                                  long pgCount, long redisCount, Map<Long, Long> closedAt) {
         return Verdict.of(outcomes.size(), outcomes, rows, rejected, Map.of(CANDIDATE, pgCount),
-                Map.of(CANDIDATE, (long) rows.size()), Map.of(CANDIDATE, redisCount), 0, 0, 10, 0, closedAt);
+                Map.of(CANDIDATE, (long) rows.size()), Map.of(CANDIDATE, redisCount), 0, 0, 10, 0, closedAt, Set.of());
     }
 
     private static List<Long> truth(Verdict verdict) {
@@ -96,6 +97,16 @@ class VerdictTest {
         Verdict verdict = judge(List.of(outcome("cat", Kind.ACCEPTED, UUID.randomUUID(), false)), List.of(), List.of(), 0, 0);
         assertEquals(1, verdict.lost());
         assertEquals(1, verdict.truth().acceptedNotCounted());
+    }
+
+    @Test
+    void anAcceptedVoteInTheDeadLetterQueueIsNotCountedAndSaysWhereItWent() {
+        UUID dead = UUID.randomUUID();
+        List<Outcome> outcomes = List.of(outcome("cal", Kind.ACCEPTED, dead, false));
+        Verdict verdict = Verdict.of(1, outcomes, List.of(), List.of(), Map.of(CANDIDATE, 0L), Map.of(), Map.of(CANDIDATE, 0L),
+                1, 1, 10, 0, Map.of(), Set.of(dead));
+        assertEquals(1, verdict.truth().acceptedNotCounted());
+        assertEquals("dead-lettered", verdict.truth().violations().getFirst().found());
     }
 
     @Test
