@@ -108,8 +108,8 @@ final class ChaosCluster implements AutoCloseable {
         broker.join();
         apis.forEach(Child::start);
         workers.forEach(Child::start);
-        for (int i = 1; i <= APIS; i++) {
-            awaitApi(i);
+        for (int i = 0; i < APIS; i++) {
+            Processes.awaitPort(apis.get(i), apiPorts.get(i), Duration.ofSeconds(60));
         }
         return this;
     }
@@ -156,13 +156,31 @@ final class ChaosCluster implements AutoCloseable {
         return child;
     }
 
-    void restartApi(int number) {
-        api(number).start();
-        awaitApi(number);
-    }
-
-    private void awaitApi(int number) {
-        Processes.awaitPort(api(number), apiPorts.get(number - 1), Duration.ofSeconds(60));
+    /**
+     * Starts API process {@code number} again, and again whenever it exits before listening, as an
+     * orchestrator would: it refuses to start while the broker or PostgreSQL is down, which another
+     * component's fault may have them be. Returns how many starts it took.
+     */
+    int restartApi(int number, Duration bound) {
+        Child api = api(number);
+        int port = apiPorts.get(number - 1);
+        long deadline = System.nanoTime() + bound.toNanos();
+        int starts = 0;
+        while (System.nanoTime() < deadline) {
+            if (Ports.answers(port)) {
+                return starts;
+            }
+            if (!api.isAlive()) {
+                if (starts > 0) {
+                    Processes.sleep(Duration.ofSeconds(1));
+                }
+                api.start();
+                starts++;
+            }
+            Processes.sleep(Duration.ofMillis(200));
+        }
+        throw new IllegalStateException(api.name() + " did not listen on " + port + " within " + bound.toSeconds()
+                + " s (" + starts + " starts):\n" + api.tail(30));
     }
 
     /** A client of the chaos Redis, for the faults that command it rather than signal it. */

@@ -74,20 +74,21 @@ final class ChaosRun {
                             .start(() -> inject(track, cluster, load, closing, start, injected)));
                 }
                 load.run(polls, votesPerSecond, Duration.ofSeconds(seconds));
-                long loadEnd = System.nanoTime();
-                note("load finished after %.1f s (%d repeats sent in bursts)", (loadEnd - start) / 1e9, load.burstRepeats());
+                note("load finished after %.1f s (%d repeats sent in bursts)", (System.nanoTime() - start) / 1e9, load.burstRepeats());
                 for (Thread track : tracks) {
                     track.join(Duration.ofSeconds(120));
                 }
                 note("faults finished after %.1f s; resolving unclear outcomes", (System.nanoTime() - start) / 1e9);
                 resolving = System.nanoTime();
                 int unresolved = load.resolveUnknowns(Duration.ofSeconds(120));
+                note("unclear outcomes resolved after %.1f s (%d unresolved)", (System.nanoTime() - start) / 1e9, unresolved);
                 awaitDrained(cluster);
                 for (Poll poll : polls) {
                     load.get("/api/v1/polls/" + poll.id() + "/results");  // a reader, who repairs Redis if it has nothing
                 }
                 Verdict verdict = judge(cluster, load, polls, injected.get(), unresolved);
                 report(verdict.truth(), load, start);
+                note("%s", verdict.line());
                 note("at the end: %s", pids(cluster));
                 checkAlive(cluster);
                 return verdict;

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -24,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Casts votes at a steady rate on virtual threads, spread over the API processes in turn, some of
@@ -57,6 +60,7 @@ final class LoadGenerator {
     /** More than the per-voter burst (RATE_LIMIT_VOTER_BURST, 10), faster than its refill. */
     private static final int HAMMER_ATTEMPTS = 12;
 
+    private static final int RETRY_CONCURRENCY = 32;
     /** The share of attempts that repeat an earlier voter during a burst of repeats, per mille. */
     private static final int BURST_REPEATS_PER_MILLE = 600;
 
@@ -140,21 +144,37 @@ final class LoadGenerator {
 
     /**
      * Sends every attempt whose outcome is unknown again (same voter, poll and candidate) until it
-     * gets a definite answer; returns how many are still unknown when {@code bound} runs out.
+     * gets a definite answer; returns how many are still unknown when {@code bound} runs out. Each
+     * voter's attempts go in order, {@value #RETRY_CONCURRENCY} voters at a time (one at a time, the
+     * thousands of unclear outcomes of a run took longer than its load).
      */
     int resolveUnknowns(Duration bound) throws InterruptedException {
         List<Attempt> open = outcomes.stream().filter(o -> o.kind() == Kind.UNKNOWN).map(Outcome::attempt).toList();
         long deadline = System.nanoTime() + bound.toNanos();
         while (!open.isEmpty() && System.nanoTime() < deadline) {
-            List<Attempt> still = new ArrayList<>();
-            for (Attempt attempt : open) {
-                Outcome outcome = send(attempt, true);
-                outcomes.add(outcome);
-                if (outcome.kind() == Kind.UNKNOWN) {
-                    still.add(attempt);
+            Queue<Attempt> still = new ConcurrentLinkedQueue<>();
+            Map<String, List<Attempt>> byVoter = open.stream().collect(
+                    Collectors.groupingBy(a -> a.pollId() + "/" + a.voter(), LinkedHashMap::new, Collectors.toList()));
+            Semaphore permits = new Semaphore(RETRY_CONCURRENCY);
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (List<Attempt> voter : byVoter.values()) {
+                    permits.acquire();
+                    senders.submit(() -> {
+                        try {
+                            for (Attempt attempt : voter) {
+                                Outcome outcome = send(attempt, true);
+                                outcomes.add(outcome);
+                                if (outcome.kind() == Kind.UNKNOWN) {
+                                    still.add(attempt);
+                                }
+                            }
+                        } finally {
+                            permits.release();
+                        }
+                    });
                 }
-            }
-            open = still;
+            }  // closing the executor waits for every retry
+            open = List.copyOf(still);
             if (!open.isEmpty()) {
                 Thread.sleep(1_000);
             }
@@ -176,10 +196,19 @@ final class LoadGenerator {
         return Map.copyOf(closedAt);
     }
 
+    /** GETs {@code path} from the first API process that answers, as a reader behind a load balancer would. */
     JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(bases.getFirst() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return MAPPER.readTree(response.body());
+        IOException last = null;
+        for (String base : bases) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                return MAPPER.readTree(response.body());
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Closes the poll through API process {@code api} (1, 2, ...), as an admin would; true when it answered 200. */

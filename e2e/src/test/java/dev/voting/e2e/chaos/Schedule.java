@@ -138,8 +138,8 @@ final class Schedule {
                 new Fault("api-1 kill -9, restarted", Track.API, 0.86, s -> {
                     signal(s, "KILL", s.cluster().api(1));
                     s.cluster().api(1).kill();
-                    s.cluster().restartApi(1);
-                    s.timeline().note("restarted as %s", s.cluster().api(1));
+                    int starts = s.cluster().restartApi(1, Duration.ofSeconds(90));
+                    s.timeline().note("restarted as %s (%d start%s)", s.cluster().api(1), starts, starts == 1 ? "" : "s");
                     return true;
                 }),
                 new Fault("three poison messages published straight to the queue", Track.BROKER, 0.93, s -> {
