@@ -21,7 +21,7 @@ help:
 	@echo "make run-api     the API alone;  make run-worker  a worker (start as many as you like)"
 	@echo "make migrate     apply the database migrations"
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
-	@echo "make chaos       ~2 min of votes under 10 injected faults; prints lost/phantom/double-counted (all 0)"
+	@echo "make chaos       ~2 min of votes under 15 injected faults; prints lost/phantom/double-counted and untrue answers (all 0)"
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
@@ -53,7 +53,7 @@ token: build
 	@$(ENV) java -cp $(API_JAR) dev.voting.api.auth.DevToken "$(SUB)" "$(ROLES)" "$(or $(TTL),3600)"
 
 # Its own PostgreSQL, Redis and RabbitMQ on free loopback ports (data under e2e/target/chaos), the
-# API and two workers from the built jars; CHAOS_SECONDS sets the length of the load.
+# two APIs and two workers from the built jars; CHAOS_SECONDS sets the length of the load.
 chaos:
 	$(MVN) -pl e2e -am verify -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfailsafe.failIfNoSpecifiedTests=false -Dchaos.seconds=$(or $(CHAOS_SECONDS),120)

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
+import dev.voting.shared.redis.RedisClients;
 import dev.voting.testkit.Tokens;
 import dev.voting.testkit.process.Child;
 import dev.voting.testkit.process.JavaApp;
@@ -17,11 +18,17 @@ import dev.voting.testkit.process.LocalRedis;
 import dev.voting.testkit.process.Ports;
 import dev.voting.testkit.process.Processes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,19 +40,22 @@ import java.util.stream.Stream;
 
 /**
  * Everything a chaos run kills, all started by the run itself: PostgreSQL, Redis and RabbitMQ on
- * free loopback ports with their data under {@code target/chaos}, the API and two workers from the
- * built jars. Only these recorded processes are ever signalled.
+ * free loopback ports with their data under {@code target/chaos}, two API processes and two workers
+ * from the built jars. Only these recorded processes are ever signalled.
  */
 final class ChaosCluster implements AutoCloseable {
     static final String QUEUE = "votes";
+    static final int APIS = 2;
+    /** The APIs' PUBLISH_CONFIRM_TIMEOUT_MS: short, so that a broker stall of a few seconds outlasts it. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofMillis(1_500);
 
     private final Path home;
     private final LocalPostgres postgres;
     private final LocalRedis redis;
     private final LocalRabbit rabbit;
-    private final int apiPort = Ports.free();
+    private final List<Integer> apiPorts = new ArrayList<>();
     private final Map<String, String> environment = new HashMap<>();
-    private final Child api;
+    private final List<Child> apis = new ArrayList<>();
     private final List<Child> workers = new ArrayList<>();
     private final List<AutoCloseable> started = new ArrayList<>();
 
@@ -66,13 +76,19 @@ final class ChaosCluster implements AutoCloseable {
         environment.put("RABBITMQ_QUEUE_NAME", QUEUE);
         environment.put("JWT_SECRET_KEY", Tokens.SECRET);
         environment.put("API_HOST", "127.0.0.1");
-        environment.put("API_PORT", Integer.toString(apiPort));
         environment.put("WORKER_METRICS_PORT", "0");
         // The load comes from one address: the per-IP limit would refuse it; the per-voter limit stays on.
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");
         environment.put("RESULTS_CACHE_TTL_SECONDS", "0");
         Path logs = this.home.resolve("logs");
-        api = JavaApp.process("api", JavaApp.jar("api", "voting-api.jar"), environment, logs);
+        for (int i = 1; i <= APIS; i++) {
+            int port = Ports.free();
+            Map<String, String> api = new HashMap<>(environment);
+            api.put("API_PORT", Integer.toString(port));
+            api.put("PUBLISH_CONFIRM_TIMEOUT_MS", Long.toString(CONFIRM_TIMEOUT.toMillis()));
+            apiPorts.add(port);
+            apis.add(JavaApp.process("api-" + i, JavaApp.jar("api", "voting-api.jar"), api, logs));
+        }
         for (int i = 1; i <= 2; i++) {
             workers.add(JavaApp.process("worker-" + i, JavaApp.jar("worker", "voting-worker.jar"), environment, logs));
         }
@@ -90,9 +106,11 @@ final class ChaosCluster implements AutoCloseable {
             Migrations.apply(database, "public");
         }
         broker.join();
-        api.start();
+        apis.forEach(Child::start);
         workers.forEach(Child::start);
-        awaitApi();
+        for (int i = 0; i < APIS; i++) {
+            Processes.awaitPort(apis.get(i), apiPorts.get(i), Duration.ofSeconds(60));
+        }
         return this;
     }
 
@@ -100,12 +118,17 @@ final class ChaosCluster implements AutoCloseable {
         return Config.from(environment);
     }
 
-    int apiPort() {
-        return apiPort;
+    List<Integer> apiPorts() {
+        return List.copyOf(apiPorts);
     }
 
-    Child api() {
-        return api;
+    /** API process {@code number}, 1 or 2. */
+    Child api(int number) {
+        return apis.get(number - 1);
+    }
+
+    List<Child> apis() {
+        return List.copyOf(apis);
     }
 
     Child worker(int number) {
@@ -133,13 +156,95 @@ final class ChaosCluster implements AutoCloseable {
         return child;
     }
 
-    void restartApi() {
-        api.start();
-        awaitApi();
+    /**
+     * Starts API process {@code number} again, and again whenever it exits before listening, as an
+     * orchestrator would: it refuses to start while the broker or PostgreSQL is down, which another
+     * component's fault may have them be. Returns how many starts it took.
+     */
+    int restartApi(int number, Duration bound) {
+        Child api = api(number);
+        int port = apiPorts.get(number - 1);
+        long deadline = System.nanoTime() + bound.toNanos();
+        int starts = 0;
+        while (System.nanoTime() < deadline) {
+            if (Ports.answers(port)) {
+                return starts;
+            }
+            if (!api.isAlive()) {
+                if (starts > 0) {
+                    Processes.sleep(Duration.ofSeconds(1));
+                }
+                api.start();
+                starts++;
+            }
+            Processes.sleep(Duration.ofMillis(200));
+        }
+        throw new IllegalStateException(api.name() + " did not listen on " + port + " within " + bound.toSeconds()
+                + " s (" + starts + " starts):\n" + api.tail(30));
     }
 
-    void awaitApi() {
-        Processes.awaitPort(api, apiPort, Duration.ofSeconds(60));
+    /** A client of the chaos Redis, for the faults that command it rather than signal it. */
+    RedisClient redisClient() {
+        return RedisClients.create(config().redis());
+    }
+
+    /** {@code FLUSHALL}: every marker, bucket, pending vote and count gone, the server still up. */
+    void flushRedis() {
+        try (RedisClient client = redisClient()) {
+            client.flushAll();
+        }
+    }
+
+    /**
+     * Makes the chaos Redis answer every write with an OOM error ({@code maxmemory} 1 byte,
+     * {@code noeviction}) for {@code length}, then restores its settings; true when a probe write was
+     * indeed refused.
+     */
+    boolean redisOutOfMemory(Duration length) {
+        try (RedisClient client = redisClient()) {
+            Map<String, String> before = client.configGet("maxmemory", "maxmemory-policy");
+            client.configSet(Map.of("maxmemory-policy", "noeviction", "maxmemory", "1"));
+            try {
+                boolean refused;
+                try {
+                    client.set("chaos:oom-probe", "x");
+                    refused = false;
+                } catch (JedisDataException e) {
+                    refused = e.getMessage().startsWith("OOM");
+                }
+                Processes.sleep(length);
+                return refused;
+            } finally {
+                client.configSet(before);
+            }
+        }
+    }
+
+    /** {@code CLIENT PAUSE <ms> WRITE}: Redis holds every write (and every script) for {@code length}, then goes on. */
+    void pauseRedisWrites(Duration length) {
+        try (RedisClient client = redisClient()) {
+            client.sendCommand(Protocol.Command.CLIENT, "PAUSE", Long.toString(length.toMillis()), "WRITE");
+        }
+    }
+
+    /**
+     * Turns PostgreSQL read-only for every new transaction ({@code default_transaction_read_only},
+     * reloaded), as a failed-over primary would be, or back; returns what a fresh session now sees.
+     * The harness's own session sets the default off for itself first, so that it can always undo it.
+     */
+    String postgresReadOnly(boolean on) throws SQLException {
+        try (var connection = postgres.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET default_transaction_read_only = off");
+            statement.execute(on ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                    : "ALTER SYSTEM RESET default_transaction_read_only");
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        Processes.sleep(Duration.ofMillis(200));  // the postmaster signals the backends; give them a moment
+        try (var connection = postgres.connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SHOW default_transaction_read_only")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Publishes raw bytes straight to the queue with a confirm, as a broken producer would. */
@@ -172,7 +277,7 @@ final class ChaosCluster implements AutoCloseable {
     @Override
     public void close() {
         List<AutoCloseable> order = new ArrayList<>(workers);
-        order.add(api);
+        order.addAll(apis);
         order.addAll(started.reversed());
         for (AutoCloseable resource : order) {
             try {

@@ -1,7 +1,9 @@
 package dev.voting.e2e.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.e2e.chaos.LoadGenerator.Poll;
+import dev.voting.shared.json.Json;
 import dev.voting.shared.redis.CountsCache;
 import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
@@ -9,6 +11,7 @@ import dev.voting.testkit.process.Child;
 import dev.voting.worker.DeadLetters;
 import redis.clients.jedis.RedisClient;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,29 +21,36 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One chaos run: start the cluster, cast votes for {@code seconds} while the ten faults of the
- * schedule strike one after the other, resolve every unclear outcome, let the queue drain, and
- * hold what the clients were told against what PostgreSQL and Redis hold.
+ * One chaos run: start the cluster, cast votes for {@code seconds} while the faults of the
+ * {@link Schedule} strike one after the other, resolve every unclear outcome, let the queue drain, and
+ * hold what the clients were told against what PostgreSQL and Redis hold. The timeline goes to
+ * {@code faults.log}, every untrue answer to {@code truth.log}.
  */
 final class ChaosRun {
-    static final List<String> POISON = List.of(
-            "chaos-poison-1: not JSON at all",
-            "{\"votes\": [], \"note\": \"chaos-poison-2: an empty batch\"}",
-            "{\"voteId\": \"chaos-poison-3\", \"pollId\": \"not a number\"}");
+    private static final ObjectMapper MAPPER = Json.newMapper();
 
     private final Path home;
     private final int seconds;
     private final int votesPerSecond;
     private final List<String> log = new ArrayList<>();
+    private final List<Struck> struck = new ArrayList<>();
+    /** When the retries after the load began ({@link System#nanoTime()}). */
+    private long resolving = Long.MAX_VALUE;
+
+    /** A fault as it happened: its number, name and the {@link System#nanoTime()} it began. */
+    private record Struck(int number, String name, long at) {
+    }
 
     ChaosRun(Path home, int seconds, int votesPerSecond) {
         this.home = home;
@@ -48,77 +58,37 @@ final class ChaosRun {
         this.votesPerSecond = votesPerSecond;
     }
 
-    static List<Fault> schedule() {
-        return List.of(
-                new Fault("worker kill -9, restarted", 0.06, c -> {
-                    c.worker(1).kill();
-                    pause(Duration.ofSeconds(1));
-                    c.worker(1).start();
-                    return true;
-                }),
-                new Fault("worker halted after its commit, before Redis and the ack", 0.15, c -> {
-                    Child halting = c.haltingWorker().start();
-                    return halting.await(Duration.ofSeconds(60)) && halting.exitCode() == 86;
-                }),
-                new Fault("Redis loses everything (kill -9, 3 s away, restarted empty)", 0.25, c -> {
-                    c.redis().kill();
-                    pause(Duration.ofSeconds(3));
-                    c.redis().start();
-                    return true;
-                }),
-                new Fault("PostgreSQL terminates the workers' sessions", 0.35, c -> c.postgres().terminateSessions("worker") > 0),
-                new Fault("PostgreSQL crash (immediate stop), 3 s away, restarted", 0.43, c -> {
-                    c.postgres().crash();
-                    pause(Duration.ofSeconds(3));
-                    c.postgres().start();
-                    return true;
-                }),
-                new Fault("the broker closes all connections", 0.52, c -> {
-                    c.rabbit().closeAllConnections();
-                    return true;
-                }),
-                new Fault("broker kill -9, restarted", 0.60, c -> {
-                    c.rabbit().kill();
-                    pause(Duration.ofSeconds(1));
-                    c.rabbit().start();
-                    return true;
-                }),
-                new Fault("API kill -9, restarted", 0.72, c -> {
-                    c.api().kill();
-                    c.restartApi();
-                    return true;
-                }),
-                new Fault("a worker paused (SIGSTOP) for 8 s", 0.80, c -> {
-                    c.worker(2).pause();
-                    pause(Duration.ofSeconds(8));
-                    c.worker(2).resume();
-                    return true;
-                }),
-                new Fault("three poison messages published straight to the queue", 0.92, c -> {
-                    POISON.forEach(body -> c.publishRaw("vote", body.getBytes(StandardCharsets.UTF_8)));
-                    return true;
-                }));
-    }
-
     Verdict run() throws Exception {
         try (ChaosCluster cluster = new ChaosCluster(home).start()) {
-            LoadGenerator load = new LoadGenerator(cluster.apiPort());
+            LoadGenerator load = new LoadGenerator(cluster.apiPorts());
             note("started (only these PIDs are ever signalled): %s", pids(cluster));
             try {
+                Poll closing = poll(load, "Chaos C, closed under load", "Yes", "No");
                 List<Poll> polls = List.of(poll(load, "Chaos A", "Ada", "Grace", "Linus"),
-                        poll(load, "Chaos B", "Red", "Green", "Blue", "Yellow"));
+                        poll(load, "Chaos B", "Red", "Green", "Blue", "Yellow"), closing);
                 long start = System.nanoTime();
                 AtomicInteger injected = new AtomicInteger();
-                Thread faults = Thread.ofVirtual().name("faults").start(() -> inject(cluster, start, injected));
+                List<Thread> tracks = new ArrayList<>();
+                for (Fault.Track track : Fault.Track.values()) {
+                    tracks.add(Thread.ofVirtual().name("faults-" + track)
+                            .start(() -> inject(track, cluster, load, closing, start, injected)));
+                }
                 load.run(polls, votesPerSecond, Duration.ofSeconds(seconds));
-                faults.join(Duration.ofSeconds(120));
-                note("load finished after %.0f s; resolving unclear outcomes", (System.nanoTime() - start) / 1e9);
+                note("load finished after %.1f s (%d repeats sent in bursts)", (System.nanoTime() - start) / 1e9, load.burstRepeats());
+                for (Thread track : tracks) {
+                    track.join(Duration.ofSeconds(120));
+                }
+                note("faults finished after %.1f s; resolving unclear outcomes", (System.nanoTime() - start) / 1e9);
+                resolving = System.nanoTime();
                 int unresolved = load.resolveUnknowns(Duration.ofSeconds(120));
+                note("unclear outcomes resolved after %.1f s (%d unresolved)", (System.nanoTime() - start) / 1e9, unresolved);
                 awaitDrained(cluster);
                 for (Poll poll : polls) {
                     load.get("/api/v1/polls/" + poll.id() + "/results");  // a reader, who repairs Redis if it has nothing
                 }
                 Verdict verdict = judge(cluster, load, polls, injected.get(), unresolved);
+                report(verdict.truth(), load, start);
+                note("%s", verdict.line());
                 note("at the end: %s", pids(cluster));
                 checkAlive(cluster);
                 return verdict;
@@ -129,22 +99,36 @@ final class ChaosRun {
         }
     }
 
-    private void inject(ChaosCluster cluster, long start, AtomicInteger injected) {
-        for (Fault fault : schedule()) {
+    /** Strikes the faults of one track in turn, each not before its time. */
+    private void inject(Fault.Track track, ChaosCluster cluster, LoadGenerator load, Poll closing, long start,
+                        AtomicInteger injected) {
+        List<Fault> faults = Schedule.faults();
+        for (int i = 0; i < faults.size(); i++) {
+            Fault fault = faults.get(i);
+            if (fault.track() != track) {
+                continue;
+            }
+            int number = i + 1;
+            Fault.Stage stage = new Fault.Stage(cluster, load, closing,
+                    (format, args) -> note("%s", "           fault " + number + ": " + String.format(format, args)));
             long due = start + (long) (fault.at() * seconds * 1e9);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 pause(Duration.ofNanos(wait));
             }
-            note("t=%5.1f s  fault %d: %s", (System.nanoTime() - start) / 1e9, injected.get() + 1, fault.name());
+            long now = System.nanoTime();
+            synchronized (this) {
+                struck.add(new Struck(number, fault.name(), now));
+            }
+            note("t=%5.1f s  fault %d: %s", (now - start) / 1e9, number, fault.name());
             try {
-                if (fault.injection().inject(cluster)) {
+                if (fault.injection().inject(stage)) {
                     injected.incrementAndGet();
                 } else {
-                    note("           did NOT happen as described");
+                    stage.timeline().note("did NOT happen as described");
                 }
             } catch (Exception e) {
-                note("           failed: %s", e);
+                stage.timeline().note("failed: %s", e);
             }
         }
     }
@@ -190,13 +174,15 @@ final class ChaosRun {
         Map<Long, Long> redisCounts = awaitRedis(cluster, polls, pgCounts);
         long dlq;
         long unexpected;
+        Set<UUID> deadLettered = new HashSet<>();
         try (DeadLetters deadLetters = new DeadLetters(cluster.config().rabbit())) {
             List<DeadLetters.Letter> letters = deadLetters.list();
             dlq = letters.size();
-            Set<String> expected = new HashSet<>(POISON);
+            Set<String> expected = new HashSet<>(Schedule.POISON);
             unexpected = 0;
             for (DeadLetters.Letter letter : letters) {
                 note("dead letter: %s | %s", letter.reason(), letter.preview());
+                deadLettered.addAll(voteIds(letter.body()));
                 if (!expected.remove(new String(letter.body(), StandardCharsets.UTF_8))) {
                     unexpected++;
                 }
@@ -205,7 +191,60 @@ final class ChaosRun {
         }
         int attempts = (int) load.outcomes().stream().filter(o -> !o.retry()).count();
         return Verdict.of(attempts, load.outcomes(), rows, rejected, pgCounts, rowCounts, redisCounts, dlq, unexpected,
-                faults, unresolved);
+                faults, unresolved, load.closedAt(), deadLettered);
+    }
+
+    /** The vote ids in a dead letter (a batch or a single vote); none when it is not JSON, as poison may be. */
+    private static List<UUID> voteIds(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(body);
+        } catch (IOException e) {
+            return List.of();
+        }
+        return tree.findValuesAsText("voteId").stream()
+                .filter(id -> id.matches("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}"))
+                .map(UUID::fromString).toList();
+    }
+
+    /**
+     * Every answer to {@code answers.log} and every untrue one to {@code truth.log}, in the order the
+     * attempts were sent, and on the timeline how many untrue ones each fault was followed by (the last
+     * fault struck before the attempt was sent; the retries after the load count apart).
+     */
+    private void report(Truth truth, LoadGenerator load, long start) throws IOException {
+        Files.write(home.resolve("answers.log"), load.outcomes().stream()
+                .sorted(Comparator.comparingLong(LoadGenerator.Outcome::sentAt)).map(o -> describe(o, start)).toList());
+        List<Truth.Violation> violations = truth.violations().stream()
+                .sorted(Comparator.comparingLong(v -> v.outcome().sentAt())).toList();
+        List<String> lines = new ArrayList<>();
+        Map<String, Map<String, Integer>> byFault = new TreeMap<>();
+        for (Truth.Violation v : violations) {
+            lines.add(String.format("%-20s %s | %s", v.counter(), describe(v.outcome(), start), v.found()));
+            String after = v.outcome().sentAt() >= resolving ? "the retries after the load" : after(v.outcome().sentAt());
+            byFault.computeIfAbsent(after, k -> new TreeMap<>()).merge(v.counter(), 1, Integer::sum);
+        }
+        Files.write(home.resolve("truth.log"), lines);
+        note("untrue answers: %d (truth.log)", violations.size());
+        byFault.forEach((fault, counts) -> note("           after %s: %s", fault, counts));
+    }
+
+    private static String describe(LoadGenerator.Outcome o, long start) {
+        return String.format("t=%6.2f s (%+.2f s) api-%d poll=%d voter=%s candidate=%d%s -> %d %s voteId=%s candidateId=%s detail=%s",
+                (o.sentAt() - start) / 1e9, (o.answeredAt() - o.sentAt()) / 1e9, o.api(), o.attempt().pollId(),
+                o.attempt().voter(), o.attempt().candidateId(), o.retry() ? " (retry)" : "", o.status(), o.type(), o.voteId(),
+                o.candidateId(), o.detail());
+    }
+
+    /** The last fault struck before {@code nanos}, as "fault 03 (name)", or "fault 00 (none yet)". */
+    private synchronized String after(long nanos) {
+        Struck last = null;
+        for (Struck s : struck) {
+            if (s.at() <= nanos) {
+                last = s;
+            }
+        }
+        return last == null ? "fault 00 (none yet)" : String.format("fault %02d (%s)", last.number(), last.name());
     }
 
     /** Redis is written after each commit and repaired by readers: give it a few seconds to level. */
@@ -226,7 +265,9 @@ final class ChaosRun {
     }
 
     private void checkAlive(ChaosCluster cluster) {
-        for (Child child : List.of(cluster.api(), cluster.worker(1), cluster.worker(2))) {
+        List<Child> children = new ArrayList<>(cluster.apis());
+        children.addAll(List.of(cluster.worker(1), cluster.worker(2)));
+        for (Child child : children) {
             if (!child.isAlive()) {
                 throw new IllegalStateException(child + " died during the run:\n" + child.tail(40));
             }
@@ -234,8 +275,11 @@ final class ChaosRun {
     }
 
     private static String pids(ChaosCluster cluster) {
-        return String.join(", ", List.of(cluster.postgres().process(), cluster.redis().process(), cluster.rabbit().process(),
-                cluster.api(), cluster.worker(1), cluster.worker(2)).stream().map(Child::toString).toList());
+        List<Child> children = new ArrayList<>(List.of(cluster.postgres().process(), cluster.redis().process(),
+                cluster.rabbit().process()));
+        children.addAll(cluster.apis());
+        children.addAll(List.of(cluster.worker(1), cluster.worker(2)));
+        return String.join(", ", children.stream().map(Child::toString).toList());
     }
 
     private static Poll poll(LoadGenerator load, String title, String... candidates) throws Exception {
@@ -260,11 +304,6 @@ final class ChaosRun {
     }
 
     private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        Schedule.pause(duration);
     }
 }

@@ -15,18 +15,25 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
- * Casts votes at a steady rate on virtual threads, some of them repeats, refusals and bursts past
- * the rate limit, and records what became of every attempt. Anything without a definite answer (timeout, reset,
- * 5xx) is {@link Kind#UNKNOWN} and is retried later until it gets one.
+ * Casts votes at a steady rate on virtual threads, spread over the API processes in turn, some of
+ * them repeats, refusals and bursts past the rate limit, and records what became of every attempt.
+ * Anything without a definite answer (timeout, reset, 5xx) is {@link Kind#UNKNOWN} and is retried
+ * later until it gets one.
  */
 final class LoadGenerator {
     enum Kind { ACCEPTED, ALREADY_VOTED, RATE_LIMITED, REFUSED, UNKNOWN }
@@ -34,8 +41,15 @@ final class LoadGenerator {
     record Attempt(long pollId, String voter, long candidateId) {
     }
 
-    /** {@code voteId} is the new vote's id for a 202 and the original's for a 409 {@code already_voted}. */
-    record Outcome(Attempt attempt, Kind kind, int status, UUID voteId, boolean retry, boolean hasRetryAfter) {
+    /**
+     * What one attempt was told. {@code status} is 0 without an answer (timeout, reset); {@code type},
+     * {@code detail}, {@code voteId} and {@code candidateId} are the body's, null when absent: the new vote's id for a
+     * 202, the counted vote's id and candidate for a 409 {@code already_voted}, the attempt's vote for a
+     * 503 that had formed one. {@code api} is the API process asked (1, 2, ...); {@code sentAt} and
+     * {@code answeredAt} are {@link System#nanoTime()} readings.
+     */
+    record Outcome(Attempt attempt, Kind kind, int status, String type, String detail, UUID voteId, Long candidateId,
+                   boolean retry, boolean hasRetryAfter, int api, long sentAt, long answeredAt) {
     }
 
     record Poll(long id, List<Long> candidates) {
@@ -46,13 +60,21 @@ final class LoadGenerator {
     /** More than the per-voter burst (RATE_LIMIT_VOTER_BURST, 10), faster than its refill. */
     private static final int HAMMER_ATTEMPTS = 12;
 
-    private final HttpClient http;
-    private final String base;
-    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    private final Random random = new Random(20260101);
+    private static final int RETRY_CONCURRENCY = 32;
+    /** The share of attempts that repeat an earlier voter during a burst of repeats, per mille. */
+    private static final int BURST_REPEATS_PER_MILLE = 600;
 
-    LoadGenerator(int apiPort) {
-        this.base = "http://127.0.0.1:" + apiPort;
+    private final HttpClient http;
+    private final List<String> bases;
+    private final AtomicLong turn = new AtomicLong();
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final Map<Long, Long> closedAt = new ConcurrentHashMap<>();
+    private final Random random = new Random(20260101);
+    private volatile long repeatsUntil = System.nanoTime();
+    private final AtomicLong burstRepeats = new AtomicLong();
+
+    LoadGenerator(List<Integer> apiPorts) {
+        this.bases = apiPorts.stream().map(port -> "http://127.0.0.1:" + port).toList();
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
@@ -64,7 +86,8 @@ final class LoadGenerator {
      * Casts {@code perSecond} votes a second for {@code duration}; returns once every attempt has an
      * outcome. About one attempt in ten repeats an earlier voter; one in a hundred names a candidate
      * not on the ballot (refused); one voter in 250 hammers: twelve attempts in a row, past the
-     * per-voter burst (rate-limited).
+     * per-voter burst (rate-limited). During a {@link #burstRepeats burst of repeats}, six attempts in
+     * ten repeat an earlier voter for a candidate other than that voter's first.
      */
     void run(List<Poll> polls, int perSecond, Duration duration) throws InterruptedException {
         List<Attempt> firsts = new ArrayList<>();
@@ -88,6 +111,12 @@ final class LoadGenerator {
                     for (int k = 1; k < HAMMER_ATTEMPTS; k++) {
                         hammering.add(attempt);
                     }
+                } else if (!firsts.isEmpty() && System.nanoTime() < repeatsUntil && dice < BURST_REPEATS_PER_MILLE) {
+                    Attempt earlier = firsts.get(random.nextInt(firsts.size()));
+                    Poll poll = polls.stream().filter(p -> p.id() == earlier.pollId()).findFirst().orElseThrow();
+                    List<Long> others = poll.candidates().stream().filter(c -> c != earlier.candidateId()).toList();
+                    attempt = new Attempt(poll.id(), earlier.voter(), others.get(random.nextInt(others.size())));
+                    burstRepeats.incrementAndGet();
                 } else if (!firsts.isEmpty() && dice < 114) {
                     Attempt earlier = firsts.get(random.nextInt(firsts.size()));
                     Poll poll = polls.stream().filter(p -> p.id() == earlier.pollId()).findFirst().orElseThrow();
@@ -108,23 +137,44 @@ final class LoadGenerator {
         }  // closing the executor waits for every attempt's outcome
     }
 
+    /** From now on, for {@code length}, most attempts repeat voters who already voted (see {@link #run}). */
+    void burstRepeats(Duration length) {
+        repeatsUntil = System.nanoTime() + length.toNanos();
+    }
+
     /**
      * Sends every attempt whose outcome is unknown again (same voter, poll and candidate) until it
-     * gets a definite answer; returns how many are still unknown when {@code bound} runs out.
+     * gets a definite answer; returns how many are still unknown when {@code bound} runs out. Each
+     * voter's attempts go in order, {@value #RETRY_CONCURRENCY} voters at a time (one at a time, the
+     * thousands of unclear outcomes of a run took longer than its load).
      */
     int resolveUnknowns(Duration bound) throws InterruptedException {
         List<Attempt> open = outcomes.stream().filter(o -> o.kind() == Kind.UNKNOWN).map(Outcome::attempt).toList();
         long deadline = System.nanoTime() + bound.toNanos();
         while (!open.isEmpty() && System.nanoTime() < deadline) {
-            List<Attempt> still = new ArrayList<>();
-            for (Attempt attempt : open) {
-                Outcome outcome = send(attempt, true);
-                outcomes.add(outcome);
-                if (outcome.kind() == Kind.UNKNOWN) {
-                    still.add(attempt);
+            Queue<Attempt> still = new ConcurrentLinkedQueue<>();
+            Map<String, List<Attempt>> byVoter = open.stream().collect(
+                    Collectors.groupingBy(a -> a.pollId() + "/" + a.voter(), LinkedHashMap::new, Collectors.toList()));
+            Semaphore permits = new Semaphore(RETRY_CONCURRENCY);
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (List<Attempt> voter : byVoter.values()) {
+                    permits.acquire();
+                    senders.submit(() -> {
+                        try {
+                            for (Attempt attempt : voter) {
+                                Outcome outcome = send(attempt, true);
+                                outcomes.add(outcome);
+                                if (outcome.kind() == Kind.UNKNOWN) {
+                                    still.add(attempt);
+                                }
+                            }
+                        } finally {
+                            permits.release();
+                        }
+                    });
                 }
-            }
-            open = still;
+            }  // closing the executor waits for every retry
+            open = List.copyOf(still);
             if (!open.isEmpty()) {
                 Thread.sleep(1_000);
             }
@@ -132,14 +182,44 @@ final class LoadGenerator {
         return open.size();
     }
 
+    /** How many attempts were repeats sent in bursts. */
+    long burstRepeats() {
+        return burstRepeats.get();
+    }
+
     Collection<Outcome> outcomes() {
         return List.copyOf(outcomes);
     }
 
+    /** When each poll closed here was closed: the {@link System#nanoTime()} just before the request went out. */
+    Map<Long, Long> closedAt() {
+        return Map.copyOf(closedAt);
+    }
+
+    /** GETs {@code path} from the first API process that answers, as a reader behind a load balancer would. */
     JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        return MAPPER.readTree(response.body());
+        IOException last = null;
+        for (String base : bases) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                return MAPPER.readTree(response.body());
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Closes the poll through API process {@code api} (1, 2, ...), as an admin would; true when it answered 200. */
+    boolean closePoll(long pollId, int api) throws IOException, InterruptedException {
+        closedAt.put(pollId, System.nanoTime());
+        URI uri = URI.create(bases.get(api - 1) + "/api/v1/polls/" + pollId + "/close");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + Tokens.admin())
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200;
     }
 
     JsonNode createPoll(String title, String... candidates) throws IOException, InterruptedException {
@@ -148,7 +228,7 @@ final class LoadGenerator {
         for (String candidate : candidates) {
             list.addObject().put("name", candidate);
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/polls"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(bases.getFirst() + "/api/v1/polls"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + Tokens.admin())
                 .header("Content-Type", "application/json")
@@ -160,30 +240,51 @@ final class LoadGenerator {
     }
 
     private Outcome send(Attempt attempt, boolean retry) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/polls/" + attempt.pollId() + "/votes"))
+        int api = (int) (turn.getAndIncrement() % bases.size()) + 1;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(bases.get(api - 1) + "/api/v1/polls/" + attempt.pollId() + "/votes"))
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + Tokens.voter(attempt.voter()))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"candidateId\":" + attempt.candidateId() + "}"))
                 .build();
+        long sentAt = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
             JsonNode body = response.body().isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(response.body());
+            String type = body.path("type").isTextual() ? body.path("type").asText() : null;
+            String detail = body.path("detail").isTextual() ? body.path("detail").asText() : null;
             Kind kind = switch (status) {
                 case 202 -> Kind.ACCEPTED;
-                case 409 -> "already_voted".equals(body.path("type").asText()) ? Kind.ALREADY_VOTED : Kind.REFUSED;
+                case 409 -> "already_voted".equals(type) ? Kind.ALREADY_VOTED : Kind.REFUSED;
                 case 429 -> Kind.RATE_LIMITED;
                 default -> status >= 500 ? Kind.UNKNOWN : Kind.REFUSED;
             };
-            UUID voteId = kind == Kind.ACCEPTED || kind == Kind.ALREADY_VOTED ? UUID.fromString(body.path("voteId").asText()) : null;
-            return new Outcome(attempt, kind, status, voteId, retry, retryAfter);
+            Long candidateId = body.path("candidateId").isIntegralNumber() ? body.path("candidateId").asLong() : null;
+            return new Outcome(attempt, kind, status, type, detail, uuid(body.path("voteId")), candidateId, retry, retryAfter,
+                    api, sentAt, System.nanoTime());
         } catch (IOException e) {  // reset, refused, timed out, or a half-written answer
-            return new Outcome(attempt, Kind.UNKNOWN, 0, null, retry, false);
+            return unanswered(attempt, retry, api, sentAt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(attempt, Kind.UNKNOWN, 0, null, retry, false);
+            return unanswered(attempt, retry, api, sentAt);
+        }
+    }
+
+    private static Outcome unanswered(Attempt attempt, boolean retry, int api, long sentAt) {
+        return new Outcome(attempt, Kind.UNKNOWN, 0, null, null, null, null, retry, false, api, sentAt, System.nanoTime());
+    }
+
+    /** A body's {@code voteId}, or null when it has none or not a UUID (which the verdict then counts against the answer). */
+    private static UUID uuid(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(node.asText());
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

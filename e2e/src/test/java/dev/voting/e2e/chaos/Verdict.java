@@ -21,11 +21,13 @@ import java.util.UUID;
  *       attempt of that voter for that candidate explains.</li>
  *   <li>{@code doubleCounted}: candidate counts that differ from the rows (G3), plus any voter with two rows (G2).</li>
  *   <li>{@code redisMismatch}: candidates whose Redis count differs from PostgreSQL's (G4).</li>
+ *   <li>{@code truth}: whether each answer was true for its voter (G9; see {@link Truth}).</li>
  * </ul>
  */
 record Verdict(int attempts, int retries, long accepted, long counted, long lost, long phantom, long doubleCounted,
                long redisMismatch, long dlq, long unexpectedDeadLetters, int faults, long unavailable,
-               long unavailableWithoutRetryAfter, int unresolved, Map<Kind, Long> byKind) {
+               long unavailableWithoutRetryAfter, long outcomeUnknown, long otherServerErrors, int unresolved,
+               Map<Kind, Long> byKind, Truth truth) {
 
     /** A counted row of {@code votes}. */
     record Row(UUID voteId, long pollId, long candidateId, String voter) {
@@ -37,7 +39,8 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
 
     static Verdict of(int attempts, Collection<Outcome> outcomes, List<Row> rows, List<Rejected> rejected,
                       Map<Long, Long> pgCounts, Map<Long, Long> rowCounts, Map<Long, Long> redisCounts,
-                      long dlq, long unexpectedDeadLetters, int faults, int unresolved) {
+                      long dlq, long unexpectedDeadLetters, int faults, int unresolved, Map<Long, Long> closedAt,
+                      Set<UUID> deadLettered) {
         Map<String, Row> countedByVoter = new HashMap<>();
         long duplicateVoters = 0;
         Map<UUID, Row> rowsById = new HashMap<>();
@@ -56,6 +59,8 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
         long accepted = 0;
         long unavailable = 0;
         long unavailableWithoutRetryAfter = 0;
+        long outcomeUnknown = 0;
+        long otherServerErrors = 0;
         int retries = 0;
         for (Outcome outcome : outcomes) {
             byKind.merge(outcome.kind(), 1L, Long::sum);
@@ -63,6 +68,9 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
             if (outcome.status() == 503) {
                 unavailable++;
                 unavailableWithoutRetryAfter += outcome.hasRetryAfter() ? 0 : 1;
+                outcomeUnknown += Truth.OUTCOME_UNKNOWN.equals(outcome.type()) ? 1 : 0;
+            } else if (outcome.status() >= 500) {
+                otherServerErrors++;
             }
             var attempt = outcome.attempt();
             String voterKey = attempt.pollId() + "/" + attempt.voter();
@@ -112,17 +120,20 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
             }
         }
         return new Verdict(attempts, retries, accepted, rows.size(), lost, phantom, doubleCounted, redisMismatch, dlq,
-                unexpectedDeadLetters, faults, unavailable, unavailableWithoutRetryAfter, unresolved, Map.copyOf(byKind));
+                unexpectedDeadLetters, faults, unavailable, unavailableWithoutRetryAfter, outcomeUnknown, otherServerErrors,
+                unresolved, Map.copyOf(byKind), Truth.of(outcomes, rows, rejected, closedAt, deadLettered));
     }
 
     String line() {
         return "chaos: attempts=" + attempts + " retries=" + retries + " accepted=" + accepted + " counted=" + counted
                 + " lost=" + lost + " phantom=" + phantom + " double_counted=" + doubleCounted
-                + " redis_mismatch=" + redisMismatch + " dlq=" + dlq + " faults=" + faults
+                + " redis_mismatch=" + redisMismatch + " dlq=" + dlq + " faults=" + faults + " " + truth.line()
                 + " (already_voted=" + byKind.getOrDefault(Kind.ALREADY_VOTED, 0L)
                 + " rate_limited=" + byKind.getOrDefault(Kind.RATE_LIMITED, 0L)
                 + " refused=" + byKind.getOrDefault(Kind.REFUSED, 0L)
                 + " unknown=" + byKind.getOrDefault(Kind.UNKNOWN, 0L) + " of which 503=" + unavailable
+                + " outcome_unknown=" + outcomeUnknown + " other_5xx=" + otherServerErrors
+                + " poll_closed=" + truth.pollClosed() + " closed_early=" + truth.closedEarly()
                 + " unresolved=" + unresolved + ")";
     }
 }
