@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * One vote as it travels from the API to the worker (the message format is in docs/architecture.md).
+ * One vote as it travels from the API to the worker (a message carries one vote or a batch, see VoteCodec).
  * {@code acceptedAt} is stamped by the API, so a vote accepted while its poll was open is counted
  * even when the queue drains after the poll closed (G8).
  */
