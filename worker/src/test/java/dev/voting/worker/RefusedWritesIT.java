@@ -133,29 +133,10 @@ class RefusedWritesIT {
     }
 
     private static long poll(Isolated env) throws SQLException {
-        try (Connection connection = env.database().getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO polls (title) VALUES ('refused') RETURNING id");
-             ResultSet rs = insert.executeQuery()) {
-            rs.next();
-            long id = rs.getLong(1);
-            try (PreparedStatement candidate = connection.prepareStatement(
-                    "WITH c AS (INSERT INTO candidates (poll_id, name, position) VALUES (?, 'only', 1) RETURNING id, poll_id) "
-                            + "INSERT INTO candidate_counts (candidate_id, poll_id) SELECT id, poll_id FROM c")) {
-                candidate.setLong(1, id);
-                candidate.executeUpdate();
-            }
-            return id;
-        }
+        return WorkerFixtures.onePoll(env, "refused");
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("condition not met within 20 s");
+        WorkerFixtures.await(condition);
     }
 }
