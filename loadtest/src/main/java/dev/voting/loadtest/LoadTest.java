@@ -76,7 +76,7 @@ public final class LoadTest {
                 System.out.print(smoke ? "loadtest-smoke: " : "loadtest: nothing answers at " + baseUrl + ": ");
                 owned = OwnedSystem.start(environment, port == -1 ? 80 : port, options(), module.resolve("target/run"));
                 baseUrl = owned.slice().baseUrl();
-                config = owned.slice().config();
+                config = owned.slice().config().common();
                 where = baseUrl + " (started for this run, slice " + owned.slice().name() + ")";
             } else {
                 System.out.printf("loadtest: testing the system that answers at %s; its PostgreSQL schema and queue are taken"

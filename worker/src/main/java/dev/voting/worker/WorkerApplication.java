@@ -41,11 +41,11 @@ public final class WorkerApplication implements AutoCloseable {
     private final ConnectionHolder rabbit;
     private final OpsServer ops;
 
-    private WorkerApplication(Config config, CommitObserver observer) {
+    private WorkerApplication(WorkerConfig worker, CommitObserver observer) {
+        Config config = worker.common();
         try {
             PrometheusMeterRegistry registry = Metrics.newRegistry("voting-worker");
             ObjectMapper mapper = Json.newMapper();
-            Config.Worker worker = config.worker();
             HikariDataSource database = shutdown.register("postgresql",
                     // one connection per lane, one for readiness and one for the counts-drift check
                     Postgres.pool(withPoolSize(config.database(), worker.lanes() + 2), "worker", registry));
@@ -84,22 +84,22 @@ public final class WorkerApplication implements AutoCloseable {
             shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
             shutdown.register("counts-drift", new CountsDrift(database, redis,
                     new CountsCache(new RedisKeys(config.redis().keyPrefix())), registry, Duration.ofSeconds(30)).start());
-            ops = shutdown.register("ops-server", new OpsServer(worker.metricsPort(), registry, readiness, mapper));
+            ops = shutdown.register("ops-server", new OpsServer(OpsServer.ANY_HOST, worker.metricsPort(), registry, readiness, mapper));
         } catch (IOException e) {
             shutdown.close();
-            throw new StartupException("cannot open the metrics port " + config.worker().metricsPort() + ": " + e.getMessage(), e);
+            throw new StartupException("cannot open the metrics port " + worker.metricsPort() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             shutdown.close();
             throw e;
         }
     }
 
-    public static WorkerApplication start(Config config) {
+    public static WorkerApplication start(WorkerConfig config) {
         return new WorkerApplication(config, CommitObserver.NONE);
     }
 
     /** A worker whose {@code observer} hears of every commit before Redis and the acks (fault tests). */
-    public static WorkerApplication start(Config config, CommitObserver observer) {
+    public static WorkerApplication start(WorkerConfig config, CommitObserver observer) {
         return new WorkerApplication(config, observer);
     }
 

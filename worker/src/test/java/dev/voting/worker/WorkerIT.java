@@ -36,7 +36,7 @@ class WorkerIT {
     @BeforeAll
     static void start() {
         env = Isolated.create();
-        worker = WorkerApplication.start(env.config());
+        worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
     }
 
     @AfterAll

@@ -5,21 +5,20 @@ import dev.voting.api.http.ProblemException;
 import dev.voting.api.http.Response;
 import dev.voting.shared.health.Readiness;
 import dev.voting.shared.lifecycle.Dependency;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /healthz} (the process answers), {@code /readyz} (its dependencies answer), {@code /metrics}. */
+/**
+ * {@code /healthz} (the process answers) and {@code /readyz} (its dependencies answer) on the public
+ * port, for load balancers; {@code /metrics} is only on the operator's port ({@code API_METRICS_PORT}).
+ */
 public final class HealthHandlers {
     private final Readiness readiness;
-    private final PrometheusMeterRegistry registry;
 
-    public HealthHandlers(Readiness readiness, PrometheusMeterRegistry registry) {
+    public HealthHandlers(Readiness readiness) {
         this.readiness = readiness;
-        this.registry = registry;
     }
 
     public Response health(Call call) {
@@ -40,10 +39,5 @@ public final class HealthHandlers {
         List<String> names = down.stream().map(Dependency::displayName).toList();
         throw ProblemException.unavailable(Duration.ofSeconds(5), String.join(", ", names) + " not answering")
                 .with("down", names);
-    }
-
-    public Response metrics(Call call) {
-        return Response.bytes(200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

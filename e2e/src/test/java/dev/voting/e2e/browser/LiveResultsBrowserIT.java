@@ -1,5 +1,7 @@
 package dev.voting.e2e.browser;
 
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.voting.api.ApiApplication;
@@ -63,8 +65,8 @@ class LiveResultsBrowserIT {
             Assumptions.abort("no " + CHROMIUM + " or " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
         }
         env = Isolated.create();
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
-        worker = WorkerApplication.start(env.config());
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
+        worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
         client = new ApiClient(api.port());
         base = "http://127.0.0.1:" + api.port();
 

@@ -3,6 +3,7 @@ package dev.voting.loadtest.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.loadtest.system.Ledger;
 import dev.voting.loadtest.system.OwnedSystem;
+import dev.voting.loadtest.system.Slice;
 import dev.voting.loadtest.system.SystemUnderTest;
 import dev.voting.loadtest.traffic.ApiCalls;
 import dev.voting.loadtest.traffic.VoterTokens;
@@ -89,7 +90,7 @@ public final class Bench {
         try (OwnedSystem owned = OwnedSystem.start(environment, 0, SystemUnderTest.Options.fromEnvironment(environment, workers),
                 module.resolve("target/run"))) {
             runFolder = owned.system().runFolder();
-            Config config = owned.slice().config();
+            Config config = owned.slice().config().common();
             ApiCalls api = new ApiCalls(owned.slice().baseUrl());
             Wrk wrk = new Wrk(runFolder, wrkThreads);
             CpuMeter meter = new CpuMeter(config, () -> List.of(owned.system().apiPid()), owned.system()::workerPids);
@@ -111,7 +112,7 @@ public final class Bench {
                     System.out.printf("bench: drain test, %,d votes queued with the worker(s) stopped%n", drainVotes);
                     drain = phases.drain(drainVotes, workers);
                 }
-                result = new BenchResult(started.format(SHOWN_DATE), Machine.describe(), settings(config), load, drain,
+                result = new BenchResult(started.format(SHOWN_DATE), Machine.describe(), settings(owned.slice()), load, drain,
                         goals(load, drain));
             }
         }
@@ -125,9 +126,9 @@ public final class Bench {
         Profiles.summarise(runFolder);
     }
 
-    private BenchResult.Settings settings(Config config) {
-        return new BenchResult.Settings(seconds, warmupSeconds, wrkThreads, workers, config.worker().lanes(),
-                config.votes().publishChannels(), config.votes().publishMaxBatch(),
+    private BenchResult.Settings settings(Slice slice) {
+        return new BenchResult.Settings(seconds, warmupSeconds, wrkThreads, workers, slice.workerConfig().lanes(),
+                slice.config().votes().publishChannels(), slice.config().votes().publishMaxBatch(),
                 environment.getOrDefault("API_JAVA_OPTS", ""), environment.getOrDefault("WORKER_JAVA_OPTS", ""), tokenCount);
     }
 
@@ -220,7 +221,7 @@ public final class Bench {
             SystemUnderTest system = owned.system();
             system.stopWorkers();
             ApiCalls.CreatedPoll poll = api.createPoll(minter, "bench drain", 4);
-            QueueFill.Filled filled = QueueFill.fill(owned.slice().config(), poll.id(), poll.candidateIds(), votes,
+            QueueFill.Filled filled = QueueFill.fill(owned.slice().config().common(), poll.id(), poll.candidateIds(), votes,
                     owned.slice().config().votes().publishMaxBatch());
             System.out.printf("bench: queued %,d votes in %,d messages in %.1f s; queue depth %,d; starting %d worker(s)%n",
                     filled.votes(), filled.messages(), filled.took().toMillis() / 1000.0, ledger.queueDepth(), workers);

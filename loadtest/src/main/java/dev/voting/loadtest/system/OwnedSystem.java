@@ -46,7 +46,7 @@ public final class OwnedSystem implements AutoCloseable {
             system.close();
         }
         if (keep) {
-            System.out.println("KEEP=1: slice " + slice.name() + " kept (schema, queue " + slice.config().rabbit().queue()
+            System.out.println("KEEP=1: slice " + slice.name() + " kept (schema, queue " + slice.config().common().rabbit().queue()
                     + ", keys " + slice.name() + ":*)");
         } else {
             slice.drop();

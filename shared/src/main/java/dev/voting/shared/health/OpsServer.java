@@ -20,11 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The operator's port of a process without an API: {@code /metrics}, {@code /healthz} and
- * {@code /readyz}. When the configured port is taken (a second worker on one machine), it falls
- * back to a free one and says so, rather than keeping the worker from starting.
+ * The operator's port of a process: {@code /metrics}, {@code /healthz} and {@code /readyz}, kept
+ * off the API's public port. When the configured port is taken (a second worker on one machine),
+ * it falls back to a free one and says so, rather than keeping the process from starting.
  */
 public final class OpsServer implements AutoCloseable {
+    /** Every interface: where Prometheus, outside the container or host, can reach it. */
+    public static final String ANY_HOST = "0.0.0.0";
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
 
     private final HttpServer server;
@@ -32,9 +34,10 @@ public final class OpsServer implements AutoCloseable {
 
     private final ObjectMapper mapper;
 
-    public OpsServer(int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper) throws IOException {
+    public OpsServer(String host, int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper)
+            throws IOException {
         this.mapper = mapper;
-        server = bind(port);
+        server = bind(host, port);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -50,11 +53,11 @@ public final class OpsServer implements AutoCloseable {
         server.start();
     }
 
-    private static HttpServer bind(int port) throws IOException {
+    private static HttpServer bind(String host, int port) throws IOException {
         try {
-            return HttpServer.create(new InetSocketAddress(port), 64);
+            return HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (BindException e) {
-            HttpServer fallback = HttpServer.create(new InetSocketAddress(0), 64);
+            HttpServer fallback = HttpServer.create(new InetSocketAddress(host, 0), 64);
             log.warn("port {} is taken; metrics are on port {} instead", port, fallback.getAddress().getPort());
             return fallback;
         }
