@@ -11,7 +11,7 @@ public record Cidr(InetAddress network, int prefix) {
         int slash = value.indexOf('/');
         InetAddress address;
         try {
-            address = InetAddress.ofLiteral(slash < 0 ? value : value.substring(0, slash));
+            address = address(slash < 0 ? value : value.substring(0, slash));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + value + "' is not an IP address or CIDR range");
         }
@@ -28,6 +28,17 @@ public record Cidr(InetAddress network, int prefix) {
             throw new IllegalArgumentException("'" + value + "' needs a prefix length from 0 to " + bits);
         }
         return new Cidr(address, prefix);
+    }
+
+    /**
+     * An IP address literal, IPv4 in its four-part form only ({@code 10.0.0} would quietly be
+     * {@code 10.0.0.0}); {@link IllegalArgumentException} otherwise. Never a DNS lookup.
+     */
+    static InetAddress address(String literal) {
+        if (literal.indexOf(':') < 0 && literal.split("\\.", -1).length != 4) {
+            throw new IllegalArgumentException("not a four-part IPv4 address");
+        }
+        return InetAddress.ofLiteral(literal);
     }
 
     public boolean contains(InetAddress address) {

@@ -121,7 +121,7 @@ public final class ClientAddresses {
             return null;
         }
         try {
-            return InetAddress.ofLiteral(literal);
+            return Cidr.address(literal);
         } catch (IllegalArgumentException e) {
             return null;  // not an address: the caller stops believing the header there
         }
