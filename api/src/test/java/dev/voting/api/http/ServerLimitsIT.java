@@ -45,6 +45,7 @@ class ServerLimitsIT {
         port = Ports.free();
         Map<String, String> settings = new HashMap<>(env.environment());
         settings.put("API_PORT", Integer.toString(port));
+        settings.put("API_MAX_READ_SECONDS", "2");
         settings.put("API_MAX_REQUEST_SECONDS", "2");
         settings.put("API_IDLE_SECONDS", "2");
         settings.put("API_MAX_CONNECTIONS", "4");
@@ -62,7 +63,7 @@ class ServerLimitsIT {
     }
 
     @Test
-    void aClientTricklingHeadersIsCutOffAtTheRequestTimeLimit() throws Exception {
+    void aClientTricklingHeadersIsCutOffAtTheReadTimeLimit() throws Exception {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
