@@ -44,6 +44,10 @@ class DeploymentManifestsTest {
 
     /** The app, its image, its jar, the port its probes answer on, the one Prometheus scrapes, and the secrets it gets. */
     private record App(String module, String image, String jar, int probePort, int metricsPort, Set<String> secrets) {
+        /** One port for the worker, two for the API: probes on the public one, metrics on the operator's. */
+        Set<Integer> ports() {
+            return new TreeSet<>(List.of(probePort, metricsPort));
+        }
     }
 
     private static final List<App> APPS = List.of(
@@ -88,7 +92,7 @@ class DeploymentManifestsTest {
             assertTrue(stages.getLast().contains("-jre"), app.module() + ": the runtime stage is a JRE image, not the JDK");
             String user = dockerfile.lines().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElse("USER root");
             assertFalse(user.matches("USER (root|0)(:.*)?"), app.module() + " runs as " + user);
-            for (int port : Set.of(app.probePort(), app.metricsPort())) {
+            for (int port : app.ports()) {
                 assertTrue(dockerfile.lines().anyMatch(l -> l.startsWith("EXPOSE ") && l.contains(" " + port)),
                         app.module() + " exposes " + port);
             }
@@ -217,7 +221,7 @@ class DeploymentManifestsTest {
             JsonNode main = pod.path("spec").path("containers").get(0);
             Map<String, Integer> ports = new HashMap<>();
             main.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-            assertEquals(Set.of(app.probePort(), app.metricsPort()), Set.copyOf(ports.values()), app.module() + " container ports");
+            assertEquals(app.ports(), new TreeSet<>(ports.values()), app.module() + " container ports");
             assertProbe(main.path("livenessProbe"), "/healthz", ports, app);
             assertProbe(main.path("readinessProbe"), "/readyz", ports, app);
             assertEquals(Integer.toString(app.metricsPort()), pod.path("metadata").path("annotations").path("prometheus.io/port").asText());
