@@ -80,7 +80,8 @@ public final class LoadTest {
                 where = baseUrl + " (started for this run, slice " + owned.slice().name() + ")";
             } else {
                 System.out.printf("loadtest: testing the system that answers at %s; its PostgreSQL schema and queue are taken"
-                        + " from the environment, and its rate limits must be off (all the load comes from one IP)%n", baseUrl);
+                        + " from the environment, and its per-address limits must be off or high (all the load comes from one IP:"
+                        + " RATE_LIMIT_IP_PER_SECOND=0, API_MAX_REQUESTS_PER_CLIENT above the load's concurrency)%n", baseUrl);
                 config = Config.from(environment);
                 where = baseUrl;
             }

@@ -1,7 +1,8 @@
 /**
  * The worker: consumes votes, writes them to PostgreSQL in batches, keeps live counts in Redis.
  *
- * <p>{@link dev.voting.worker.WorkerApplication} runs {@code WORKER_LANES}
+ * <p>{@link dev.voting.worker.WorkerApplication}, configured by {@link dev.voting.worker.WorkerConfig}
+ * (no signing key: the worker trusts what the API queued), runs {@code WORKER_LANES}
  * {@link dev.voting.worker.ConsumerLane}s; each owns one channel, decodes every delivery on a virtual
  * thread of its own, gathers batches ({@link dev.voting.worker.BatchCollector}), writes each in one
  * transaction ({@link dev.voting.worker.VoteWriter}), brings Redis level
