@@ -105,7 +105,6 @@ public final class Router implements HttpHandler {
                 Response response;
                 try {
                     if (place.isEmpty()) {
-                        exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
                         throw ProblemException.rateLimited(RETRY_AFTER_CLIENT_FULL, "this client already has "
                                 + requestsPerClient.maxPerClient() + " requests in flight; retry when one is answered");
                     }
