@@ -26,7 +26,7 @@ help:
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
 	@echo "make up          everything in Docker: PostgreSQL, RabbitMQ, Redis, API, worker, Prometheus, Grafana;  make down  stops it"
-	@echo "make bench       wrk at 50 and 1,000 connections, then a 1,000,000-vote drain; table in loadtest/results and the README"
+	@echo "make bench       wrk at 50 and 1,000 connections against the system and the bare JDK server, then a 1,000,000-vote drain; table in loadtest/results"
 
 build: $(API_JAR) $(WORKER_JAR)
 
