@@ -1,6 +1,7 @@
 # The voting system. Every target uses JDK 25 and the Maven wrapper; settings come from
 # .env.example, then .env, then your environment (see scripts/with-env).
-JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
+# JDK 25: JAVA_HOME when it points at one, else the usual install; `make JDK25=/path` overrides both.
+JDK25 ?= $(if $(shell grep -qs '^JAVA_VERSION="25' "$(JAVA_HOME)/release" && echo yes),$(JAVA_HOME),/usr/lib/jvm/temurin-25-jdk-amd64)
 export JAVA_HOME := $(JDK25)
 export PATH := $(JDK25)/bin:$(PATH)
 
@@ -65,7 +66,7 @@ dlq: build
 dlq-replay: build
 	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters replay
 
-# Load tests and the benchmark (loadtest/; README "Performance"). Each starts its own API and workers
+# Load tests and the benchmark (loadtest/; docs/performance.md). Each starts its own API and workers
 # on a slice of their own (schema, queue, key prefix, port; rate limits off) unless told otherwise.
 $(LOADTEST_JAR): $(SOURCES) $(LOADTEST_SOURCES)
 	$(MVN) -pl loadtest -am package -DskipTests -DskipITs
