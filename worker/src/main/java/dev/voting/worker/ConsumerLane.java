@@ -116,6 +116,9 @@ final class ConsumerLane implements Runnable {
     }
 
     private void consume() throws IOException {
+        // A lane that failed must not leave its old consumer behind: it would go on taking deliveries
+        // that nobody acks, and hold the failed batch's messages back from redelivery.
+        closeChannel();
         Channel current = connection.openChannel();
         current.basicQos(prefetch);
         UnackedDeliveries tracked = new UnackedDeliveries();
@@ -337,6 +340,10 @@ final class ConsumerLane implements Runnable {
             process(rest);
         }
         deadLetters.close();
+        closeChannel();
+    }
+
+    private void closeChannel() {
         Channel current = channel;
         if (current != null && current.isOpen()) {
             try {
