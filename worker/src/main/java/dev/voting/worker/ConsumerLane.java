@@ -32,12 +32,12 @@ final class ConsumerLane implements Runnable {
     private volatile boolean stopping;
     private volatile Subscription subscription;
 
-    ConsumerLane(int id, ConnectionHolder connection, LaneSettings settings, LaneServices services, DeadLetterSink deadLetters) {
+    ConsumerLane(int id, ConnectionHolder connection, LaneSettings settings, LaneServices services) {
         this.name = "lane " + id;
         this.connection = connection;
         this.settings = settings;
         this.services = services;
-        this.deadLetters = new DeadLetterFallback(id, deadLetters, services.codec(), services.metrics());
+        this.deadLetters = new DeadLetterFallback(id, connection, settings, services);
         this.batches = new BatchHandler(id, services, this.deadLetters, new LaneBackoff(() -> stopping, services.metrics()));
     }
 

@@ -1,6 +1,7 @@
 package dev.voting.worker;
 
 import com.rabbitmq.client.AMQP;
+import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
@@ -14,21 +15,19 @@ import java.util.List;
  * What a lane cannot count goes to the dead-letter queue with its reason ({@link DeadLetterSink},
  * confirmed) and only then is settled (G6). Should the broker not confirm the dead letter, the
  * delivery is rejected instead, to the broker's own dead-lettering, which keeps no reason but never
- * drops it. One per lane, used by its thread alone.
+ * drops it. One per lane, used by its thread alone; it owns the lane's {@link DeadLetterSink}.
  */
 final class DeadLetterFallback implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterFallback.class);
 
     private final int lane;
     private final DeadLetterSink sink;
-    private final VoteCodec codec;
-    private final WorkerMetrics metrics;
+    private final LaneServices services;
 
-    DeadLetterFallback(int lane, DeadLetterSink sink, VoteCodec codec, WorkerMetrics metrics) {
+    DeadLetterFallback(int lane, ConnectionHolder connection, LaneSettings settings, LaneServices services) {
         this.lane = lane;
-        this.sink = sink;
-        this.codec = codec;
-        this.metrics = metrics;
+        this.sink = new DeadLetterSink(connection, settings.topology());
+        this.services = services;
     }
 
     /** Moves an unreadable delivery to the dead-letter queue with its reason, then acks it, alone. */
@@ -55,7 +54,7 @@ final class DeadLetterFallback implements AutoCloseable {
     boolean refused(Vote vote, SQLException error) {
         String reason = "PostgreSQL refused the vote (SQLSTATE " + error.getSQLState() + "): " + error.getMessage();
         log.warn("lane {}: dead-lettering vote {} alone: {}", lane, vote.voteId(), reason);
-        VoteCodec.Encoded message = codec.encode(List.of(vote));
+        VoteCodec.Encoded message = services.codec().encode(List.of(vote));
         var properties = new AMQP.BasicProperties.Builder().contentType(VoteCodec.CONTENT_TYPE).type(message.type()).build();
         return sent(properties, message.body(), reason);
     }
@@ -64,7 +63,7 @@ final class DeadLetterFallback implements AutoCloseable {
     void reject(long tag, Subscription from) {
         try {
             from.reject(tag);
-            metrics.deadLettered();
+            services.metrics().deadLettered();
         } catch (IOException | RuntimeException e) {
             log.debug("lane {}: reject of {} lost: {}", lane, tag, e.toString());
         }
@@ -74,7 +73,7 @@ final class DeadLetterFallback implements AutoCloseable {
     private boolean sent(AMQP.BasicProperties properties, byte[] body, String reason) {
         try {
             sink.send(properties, body, reason);
-            metrics.deadLettered();
+            services.metrics().deadLettered();
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -60,7 +60,7 @@ public final class WorkerApplication implements AutoCloseable {
             LaneSettings settings = LaneSettings.of(config.rabbit(), worker);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < worker.lanes(); i++) {
-                ConsumerLane lane = new ConsumerLane(i, rabbit, settings, services, new DeadLetterSink(rabbit, config.rabbit()));
+                ConsumerLane lane = new ConsumerLane(i, rabbit, settings, services);
                 lanes.add(lane);
                 // A platform thread: the batch timer and the JDBC and Redis socket reads then cost no virtual-thread timer each.
                 threads.add(Thread.ofPlatform().name("lane-" + i).start(lane));
