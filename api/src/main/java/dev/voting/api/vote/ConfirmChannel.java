@@ -3,11 +3,11 @@ package dev.voting.api.vote;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.voting.shared.amqp.Channels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A publish lane's channel in confirm mode, reopened when it died, with the broker's answers wired to
@@ -61,14 +61,7 @@ final class ConfirmChannel {
     }
 
     void close() {
-        Channel current = channel;
-        if (current != null && current.isOpen()) {
-            try {
-                current.close();
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                log.debug("{}: close: {}", name, e.toString());
-            }
-        }
+        Channels.closeQuietly(channel, name);
     }
 
     /** The broker may have queued what the dead channel had not confirmed. */

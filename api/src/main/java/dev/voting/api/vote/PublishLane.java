@@ -3,6 +3,7 @@ package dev.voting.api.vote;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.lifecycle.Backoff;
 import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ import java.util.function.LongSupplier;
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
     private static final long WATCH_INTERVAL_MILLIS = 100;
+    private static final Backoff BACKOFF = new Backoff(100, 2_000);
 
     /** Where the lane publishes: a queue, through channels of a connection. */
     record Destination(ConnectionHolder connection, String queue) {
@@ -85,7 +87,7 @@ final class PublishLane implements Runnable {
     @Override
     public void run() {
         List<Unconfirmed.Pending> batch = new ArrayList<>(maxBatch);
-        long backoffMillis = 100;
+        long backoffMillis = BACKOFF.firstMillis();
         try {
             channel();
         } catch (IOException | RuntimeException e) {
@@ -116,7 +118,7 @@ final class PublishLane implements Runnable {
                 Channel current = channel();
                 permitHeld = false;  // from here the permit belongs to the message and is released when it settles
                 publish(current, batch, message);
-                backoffMillis = 100;
+                backoffMillis = BACKOFF.firstMillis();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -127,7 +129,7 @@ final class PublishLane implements Runnable {
                 Unconfirmed.fail(batch, PublishFailure.notQueued(String.valueOf(e.getMessage())));
                 failWaiting(e);
                 sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 2_000);
+                backoffMillis = BACKOFF.after(backoffMillis);
             } finally {
                 if (permitHeld) {
                     unconfirmed.unreserve();
