@@ -8,11 +8,11 @@ import dev.voting.shared.json.Json;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
+import dev.voting.testkit.RawHttp;
 import dev.voting.testkit.Tokens;
 import dev.voting.testkit.process.Child;
 import dev.voting.testkit.process.JavaApp;
 import dev.voting.testkit.process.Ports;
-import dev.voting.testkit.process.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,8 +88,7 @@ class AbuseIT {
         settings.put("POLL_CACHE_MAX_UNKNOWN", Integer.toString(MAX_UNKNOWN_POLLS));
         settings.put("TRUSTED_PROXIES", PROXY + "/32");
         settings.put("TRUSTED_PROXY_HEADER", "X-Forwarded-For");
-        api = JavaApp.process("api-abuse", JavaApp.jar("api", "voting-api.jar"), settings, Path.of("target", "abuse")).start();
-        Processes.awaitPort(api, port, Duration.ofSeconds(60));
+        api = JavaApp.startApi("api-abuse", settings, Path.of("target", "abuse"));
         voter = new ApiClient(port);
         JsonNode poll = voter.createPoll("Abuse", "A", "B");
         pollId = poll.path("id").asLong();
@@ -396,23 +395,7 @@ class AbuseIT {
 
     /** True when the server closed (or reset) the connection before {@code deadlineNanos}. */
     private static boolean isClosedBy(Socket socket, long deadlineNanos) throws IOException {
-        InputStream in = socket.getInputStream();
-        while (true) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            socket.setSoTimeout((int) Math.max(1, Duration.ofNanos(left).toMillis()));
-            try {
-                if (in.read() == -1) {
-                    return true;
-                }
-            } catch (SocketTimeoutException e) {
-                return false;
-            } catch (SocketException e) {
-                return true;
-            }
-        }
+        return RawHttp.isClosedWithin(socket, Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime())));
     }
 
     private static void closeAll(List<Socket> sockets) {
