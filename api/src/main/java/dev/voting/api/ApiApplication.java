@@ -46,7 +46,7 @@ import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -84,7 +84,7 @@ public final class ApiApplication implements AutoCloseable {
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
 
         HikariDataSource database = shutdown.register("postgresql", Postgres.pool(config.database(), "api", registry));
-        RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+        UnifiedJedis redis = shutdown.register("redis", RedisClients.create(config.redis()));
         Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
         ConnectionHolder rabbit = shutdown.register("rabbitmq",
                 new ConnectionHolder(amqp, "voting-api", amqp.connectAtStartup("voting-api")));

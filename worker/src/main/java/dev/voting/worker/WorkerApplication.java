@@ -20,7 +20,7 @@ import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -48,7 +48,7 @@ public final class WorkerApplication implements AutoCloseable {
             HikariDataSource database = shutdown.register("postgresql",
                     // one connection per lane, one for readiness and one for the counts-drift check
                     Postgres.pool(withPoolSize(config.database(), worker.lanes() + 2), "worker", registry));
-            RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+            UnifiedJedis redis = shutdown.register("redis", RedisClients.create(config.redis()));
             Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
             rabbit = shutdown.register("rabbitmq", new ConnectionHolder(amqp, "voting-worker", amqp.connectAtStartup("voting-worker")));
             VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
