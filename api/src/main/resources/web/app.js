@@ -96,6 +96,7 @@
       source.close();
     }
     bars.replaceChildren();
+    document.getElementById("vote-link").href = "/vote/" + pollId;
     section.hidden = false;
     source = new EventSource("/api/v1/polls/" + pollId + "/results/stream");
     source.addEventListener("results", event => {

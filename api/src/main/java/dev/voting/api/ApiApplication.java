@@ -164,6 +164,7 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/docs", Access.ANYONE, statics::docsPage),
                 Route.get("/docs/{file}", Access.ANYONE, statics::docsAsset),
                 Route.get("/", Access.ANYONE, statics::index),
+                Route.get("/vote/{pollId}", Access.ANYONE, statics::ballot),
                 Route.get("/static/{file}", Access.ANYONE, statics::site));
     }
 

@@ -132,6 +132,7 @@ class OpenApiContractIT {
         call("GET", "/docs/{file}", "/docs/..%2F..%2Fopenapi.yaml", null, null, null, 404);
         call("GET", "/", "/", null, null, null, 200);
         call("GET", "/static/{file}", "/static/app.js", null, null, null, 200);
+        call("GET", "/static/{file}", "/static/vote.js", null, null, null, 200);
         call("GET", "/static/{file}", "/static/app.css", null, null, null, 200);
         call("GET", "/static/{file}", "/static/favicon.svg", null, null, null, 200);
         call("GET", "/static/{file}", "/static/%2e%2e%2fopenapi.yaml", null, null, null, 404);
@@ -157,6 +158,9 @@ class OpenApiContractIT {
         call("GET", "/api/v1/polls", "/api/v1/polls?colour=red", null, null, null, 400);
         call("GET", "/api/v1/polls/{pollId}", "/api/v1/polls/" + pollId, null, null, null, 200);
         call("GET", "/api/v1/polls/{pollId}", "/api/v1/polls/999999999", null, null, null, 404);
+        ApiClient.Reply ballot = call("GET", "/vote/{pollId}", "/vote/" + pollId, null, null, null, 200);
+        assertTrue(ballot.header("Content-Security-Policy").startsWith("default-src 'self'"), "the ballot page is same-origin only");
+        call("GET", "/vote/{pollId}", "/vote/not-a-poll", null, null, null, 404);
 
         // votes
         String votePath = "/api/v1/polls/" + pollId + "/votes";
