@@ -162,6 +162,7 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/metrics", Access.ANYONE, health::metrics),
                 Route.get("/openapi.yaml", Access.ANYONE, statics::openApi),
                 Route.get("/docs", Access.ANYONE, statics::docsPage),
+                Route.get("/docs/", Access.ANYONE, statics::docsSlash),
                 Route.get("/docs/{file}", Access.ANYONE, statics::docsAsset),
                 Route.get("/", Access.ANYONE, statics::index),
                 Route.get("/vote/{pollId}", Access.ANYONE, statics::ballot),

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Dispatches every request to its route, checks who may call it, and is the one place that turns
  * exceptions into problem responses and writes responses. JDK contexts match by prefix, so the
- * whole API is one context and the exact match happens here.
+ * whole API is one context and the exact match happens here. {@code HEAD} is answered wherever
+ * {@code GET} is: the same route, status and headers, without the body.
  */
 public final class Router implements HttpHandler {
     /** The exchange attribute holding the matched template, for metrics and logs. */
@@ -115,6 +116,7 @@ public final class Router implements HttpHandler {
     private Response dispatch(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
+        String method = isHead(exchange) ? "GET" : exchange.getRequestMethod();
         String allowed = null;
         for (Compiled candidate : compiled) {
             Map<String, String> params = candidate.match(segments);
@@ -122,8 +124,9 @@ public final class Router implements HttpHandler {
                 continue;
             }
             Route route = candidate.route();
-            if (!route.method().equals(exchange.getRequestMethod())) {
-                allowed = allowed == null ? route.method() : allowed + ", " + route.method();
+            if (!route.method().equals(method)) {
+                String methods = route.method().equals("GET") ? "GET, HEAD" : route.method();
+                allowed = allowed == null ? methods : allowed + ", " + methods;
                 continue;
             }
             exchange.setAttribute(ROUTE_ATTRIBUTE, route.template());
@@ -157,7 +160,14 @@ public final class Router implements HttpHandler {
         return response;
     }
 
-    /** The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked). */
+    private static boolean isHead(HttpExchange exchange) {
+        return exchange.getRequestMethod().equals("HEAD");
+    }
+
+    /**
+     * The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked).
+     * A HEAD gets the headers alone, with the Content-Length the body would have (the JDK leaves that header to us).
+     */
     private void write(HttpExchange exchange, Response response) throws IOException {
         if (response.body() instanceof Response.Stream stream) {
             writeStream(exchange, response, stream);
@@ -176,6 +186,13 @@ public final class Router implements HttpHandler {
         if (response.status() >= 500) {
             log.warn("{} {} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), response.status());
         }
+        if (isHead(exchange)) {
+            if (body != null && body.length > 0) {
+                headers.set("Content-Length", Integer.toString(body.length));
+            }
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
         exchange.sendResponseHeaders(response.status(), body == null || body.length == 0 ? -1 : body.length);
         if (body != null && body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -190,6 +207,10 @@ public final class Router implements HttpHandler {
             var headers = exchange.getResponseHeaders();
             headers.set("Content-Type", response.contentType());
             response.headers().forEach(headers::set);
+            if (isHead(exchange)) {
+                exchange.sendResponseHeaders(response.status(), -1);
+                return;
+            }
             exchange.sendResponseHeaders(response.status(), 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 stream.writeTo(out);

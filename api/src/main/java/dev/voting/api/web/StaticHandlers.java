@@ -80,6 +80,11 @@ public final class StaticHandlers {
         return docsPage.response();
     }
 
+    /** {@code GET /docs/}: the docs page has one address, so that relative links and bookmarks agree. */
+    public Response docsSlash(Call call) {
+        return Response.empty(301).withHeader("Location", "/docs");
+    }
+
     /** {@code GET /docs/{file}}: Swagger UI's own files. */
     public Response docsAsset(Call call) {
         return find(docs, call.pathParam("file"));

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,6 +125,7 @@ class OpenApiContractIT {
         call("GET", "/readyz", "/readyz", null, null, null, 200);
         call("GET", "/metrics", "/metrics", null, null, null, 200);
         call("GET", "/docs", "/docs", null, null, null, 200);
+        assertEquals("/docs", call("GET", "/docs/", "/docs/", null, null, null, 301).header("Location"));
         call("GET", "/docs/{file}", "/docs/swagger-ui-bundle.js", null, null, null, 200);
         call("GET", "/docs/{file}", "/docs/swagger-ui.css", null, null, null, 200);
         call("GET", "/docs/{file}", "/docs/favicon-32x32.png", null, null, null, 200);
@@ -228,6 +230,30 @@ class OpenApiContractIT {
         Set<String> uncalled = new TreeSet<>(contract.operations());
         uncalled.removeAll(called);
         assertTrue(uncalled.isEmpty(), "documented operations the test never called: " + uncalled);
+    }
+
+    @Test
+    void headIsAnsweredWhereverGetIs() {
+        long pollId = client.createPoll("Contract HEAD", "A", "B").path("id").asLong();
+        List<String> files = List.of("/", "/docs", "/openapi.yaml", "/static/app.js", "/docs/swagger-ui.css", "/vote/" + pollId);
+        List<String> documents = List.of("/healthz", "/api/v1/polls?status=open", "/api/v1/polls/" + pollId,
+                "/api/v1/polls/" + pollId + "/results", "/api/v1/polls/999999999", "/docs/");
+        for (String path : Stream.concat(files.stream(), documents.stream()).toList()) {
+            ApiClient.Reply get = client.get(path);
+            ApiClient.Reply head = client.send(client.request(path, null).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(get.status(), head.status(), "HEAD " + path);
+            assertEquals(get.header("Content-Type"), head.header("Content-Type"), "HEAD " + path);
+            assertEquals("", head.body(), "HEAD " + path);
+            if (files.contains(path)) {
+                assertEquals(Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length), head.header("Content-Length"),
+                        "HEAD " + path);
+            }
+        }
+        // a stream's HEAD ends at once, with the stream's headers
+        ApiClient.Reply stream = client.send(client.request("/api/v1/polls/" + pollId + "/results/stream", null)
+                .timeout(Duration.ofSeconds(5)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, stream.status());
+        assertEquals("text/event-stream", stream.header("Content-Type").split(";")[0]);
     }
 
     /** The stream's first {@code results} event, checked like a body; the stream is then dropped. */
