@@ -103,25 +103,25 @@
       return;
     }
     switch (body.type) {
-      case "already_voted":
+      case "/problems/already_voted":
         say("already-voted", "You have already voted in this poll, for " + candidateName(body.candidateId)
           + " (vote id " + body.voteId + "). That vote is the one that counts.");
         break;
-      case "poll_closed":
+      case "/problems/poll_closed":
         say("closed", "This poll is closed: your vote was not taken.");
         showClosed();
         break;
-      case "rate_limited":
+      case "/problems/rate_limited":
         say("rate-limited", "Too many votes at once from this voter or address: nothing was recorded. Try again " + later + ".");
         break;
-      case "service_unavailable":
+      case "/problems/service_unavailable":
         say("not-recorded", "Your vote was not recorded: the service is busy or a part of it is down. Try again " + later + ".");
         break;
-      case "outcome_unknown":
+      case "/problems/outcome_unknown":
         say("unknown", "It is not known yet whether your vote was recorded. Try again " + later
           + ": the answer then tells you which vote counts.");
         break;
-      case "invalid_token":
+      case "/problems/invalid_token":
         say("refused", "Your token was refused: " + body.detail + ".");
         break;
       default:

@@ -44,7 +44,7 @@ class BadInputIT {
     private static final int DROPPED = -1;
 
     /**
-     * {@code type} is the problem's slug. Status {@link #DROPPED} is for headers past the server's
+     * {@code type} is the problem's slug: the document's {@code type} is {@code /problems/<slug>}. Status {@link #DROPPED} is for headers past the server's
      * limits: the JDK server stops reading and closes the connection before the application sees the
      * request (it has no 431), so nothing of it is processed.
      */
@@ -80,8 +80,9 @@ class BadInputIT {
                 assertEquals("application/problem+json", answer.header("Content-Type"));
                 JsonNode problem = MAPPER.readTree(answer.body());
                 assertAll(
-                        () -> assertEquals(c.type(), problem.path("type").asText()),
+                        () -> assertEquals("/problems/" + c.type(), problem.path("type").asText()),
                         () -> assertEquals(c.status(), problem.path("status").asInt()),
+                        () -> assertEquals(answer.header("X-Request-Id"), problem.path("instance").asText(), "instance: the request id"),
                         () -> assertFalse(problem.path("detail").asText().isBlank(), "the problem says why"),
                         () -> assertFalse(answer.body().contains(Tokens.SECRET), "no secret in a refusal"));
             }

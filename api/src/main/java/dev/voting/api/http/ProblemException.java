@@ -18,8 +18,9 @@ public final class ProblemException extends RuntimeException {
         this.headers = headers;
     }
 
-    public static ProblemException of(int status, String type, String title, String detail) {
-        return new ProblemException(new Problem(type, title, status, detail, Map.of()), Map.of());
+    /** A problem of type {@code /problems/<slug>}. */
+    public static ProblemException of(int status, String slug, String title, String detail) {
+        return new ProblemException(new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, null, Map.of()), Map.of());
     }
 
     public static ProblemException malformed(String detail) {
@@ -76,9 +77,7 @@ public final class ProblemException extends RuntimeException {
     }
 
     public ProblemException with(String member, Object value) {
-        Map<String, Object> extra = new LinkedHashMap<>(problem.extra());
-        extra.put(member, value);
-        return new ProblemException(new Problem(problem.type(), problem.title(), problem.status(), problem.detail(), extra), headers);
+        return new ProblemException(problem.with(member, value), headers);
     }
 
     public Problem problem() {

@@ -92,18 +92,18 @@ public final class Router implements HttpHandler {
             try {
                 response = dispatch(exchange);
             } catch (ProblemException e) {
-                response = problem(e);
+                response = problem(e, requestId);
             } catch (UnavailableException e) {
                 log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
                 response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
-                        e.dependency().displayName() + " is unavailable; retry later"));
+                        e.dependency().displayName() + " is unavailable; retry later"), requestId);
             } catch (IOException e) {
                 log.debug("client went away: {}", e.toString());
                 return;
             } catch (RuntimeException e) {
                 log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
                 response = problem(ProblemException.of(500, "internal_error", "Internal error",
-                        "the server failed to answer; the failure is logged"));
+                        "the server failed to answer; the failure is logged"), requestId);
             }
             write(exchange, response);
         } catch (IOException e) {
@@ -152,8 +152,8 @@ public final class Router implements HttpHandler {
         return principal;
     }
 
-    private static Response problem(ProblemException e) {
-        Response response = new Response(e.problem().status(), e.problem(), Problem.CONTENT_TYPE, Map.of());
+    private static Response problem(ProblemException e, String requestId) {
+        Response response = new Response(e.problem().status(), e.problem().at(requestId), Problem.CONTENT_TYPE, Map.of());
         for (Map.Entry<String, String> header : e.headers().entrySet()) {
             response = response.withHeader(header.getKey(), header.getValue());
         }

@@ -37,7 +37,7 @@ class AuthenticatorTest {
     private static String refusal(Authenticator authenticator, String header) {
         ProblemException e = assertThrows(ProblemException.class, () -> authenticator.verify(header));
         assertEquals(401, e.problem().status());
-        assertEquals("invalid_token", e.problem().type());
+        assertEquals("/problems/invalid_token", e.problem().type());
         assertFalse(e.problem().detail().contains(SECRET));
         return e.problem().detail();
     }

@@ -172,7 +172,7 @@ class OpenApiContractIT {
         assertEquals("contract-vote-1", accepted.header("X-Request-Id"), "the client's request id comes back");
         String voteId = accepted.json().path("voteId").asText();
         ApiClient.Reply repeat = call("POST", voteTemplate, votePath, alice, "{\"candidateId\":" + pizza + "}", json, 409);
-        assertEquals("already_voted", repeat.type());
+        assertEquals("/problems/already_voted", repeat.type());
         call("POST", voteTemplate, votePath, Tokens.voter("contract-bob"), "{\"candidateId\":999999999}", json, 422);
         call("POST", voteTemplate, "/api/v1/polls/999999999/votes", alice, "{\"candidateId\":1}", json, 404);
         call("POST", voteTemplate, votePath, null, "{\"candidateId\":1}", json, 401);
@@ -202,7 +202,7 @@ class OpenApiContractIT {
         Instant closesAt = Instant.parse(closing.path("closesAt").asText());
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), closesAt).toMillis() + 10));
         ApiClient.Reply closed = call("POST", voteTemplate, votePath, Tokens.voter("contract-late"), "{\"candidateId\":" + pizza + "}", json, 409);
-        assertEquals("poll_closed", closed.type());
+        assertEquals("/problems/poll_closed", closed.type());
 
         // 429, from a second API on the same slice with a voter limit of one vote
         try (ApiApplication limited = ApiApplication.start(env.config(Map.of(

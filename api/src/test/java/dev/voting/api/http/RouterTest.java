@@ -58,7 +58,8 @@ class RouterTest {
     private static void assertProblem(FakeExchange exchange, JsonNode body, int status, String type) {
         assertEquals(status, exchange.getResponseCode(), exchange.body());
         assertEquals("application/problem+json", exchange.getResponseHeaders().getFirst("Content-Type"));
-        assertEquals(type, body.path("type").asText());
+        assertEquals("/problems/" + type, body.path("type").asText());
+        assertEquals(exchange.getResponseHeaders().getFirst("X-Request-Id"), body.path("instance").asText(), "instance: the request id");
         assertEquals(status, body.path("status").asInt());
         assertFalse(body.path("title").asText().isEmpty());
         assertFalse(body.path("detail").asText().isEmpty());

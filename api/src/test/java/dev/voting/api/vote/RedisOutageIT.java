@@ -92,7 +92,7 @@ class RedisOutageIT {
             long queued = env.messagesReady(env.queue());
             ApiClient.Reply reply = client.vote(pollId, voter, a);
             assertEquals(503, reply.status(), reply.body());
-            assertEquals("service_unavailable", reply.type(), "nothing was claimed or published: not recorded");
+            assertEquals("/problems/service_unavailable", reply.type(), "nothing was claimed or published: not recorded");
             assertNotNull(reply.header("Retry-After"));
             assertFalse(reply.json().path("voteId").asText().isEmpty(), "names the vote that is not recorded");
             assertEquals(queued, env.messagesReady(env.queue()), "nothing queued");
@@ -107,10 +107,10 @@ class RedisOutageIT {
             for (int i = 0; i < 8; i++) {
                 ApiClient.Reply reply = client.vote(pollId, "in-flight-" + i, a);
                 assertEquals(503, reply.status(), reply.body());
-                if (reply.type().equals("service_unavailable")) {
+                if (reply.type().equals("/problems/service_unavailable")) {
                     return;
                 }
-                assertEquals("outcome_unknown", reply.type(), reply.body());
+                assertEquals("/problems/outcome_unknown", reply.type(), reply.body());
             }
             fail("votes stay in doubt after Redis is gone");
         }

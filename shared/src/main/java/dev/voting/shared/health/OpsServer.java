@@ -42,7 +42,7 @@ public final class OpsServer implements AutoCloseable {
                     case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
                     case "/healthz" -> send(exchange, 200, "application/json", json(Map.of("status", "ok")));
                     case "/readyz" -> ready(exchange, readiness);
-                    default -> send(exchange, 404, "application/problem+json", json(problem(404, "not_found", "Not found",
+                    default -> send(exchange, 404, "application/problem+json", json(problem(404, "/problems/not_found", "Not found",
                             "try /metrics, /healthz or /readyz")));
                 }
             }
@@ -72,7 +72,7 @@ public final class OpsServer implements AutoCloseable {
             send(exchange, 200, "application/json", json(Map.of("status", "ready")));
         } else {
             List<String> names = down.stream().map(Dependency::displayName).toList();
-            Map<String, Object> problem = problem(503, "service_unavailable", "Service unavailable",
+            Map<String, Object> problem = problem(503, "/problems/service_unavailable", "Service unavailable",
                     String.join(", ", names) + " not answering");
             problem.put("down", names);
             exchange.getResponseHeaders().set("Retry-After", "5");

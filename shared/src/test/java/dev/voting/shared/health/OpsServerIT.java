@@ -23,6 +23,17 @@ class OpsServerIT {
     }
 
     @Test
+    void anUnknownPathIsAProblemWhoseTypeIsAUri() throws Exception {
+        try (OpsServer ops = start(0); HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + "/nothing"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode());
+            assertEquals("application/problem+json", missing.headers().firstValue("Content-Type").orElse(null));
+            assertEquals("/problems/not_found", Json.newMapper().readTree(missing.body()).path("type").asText());
+        }
+    }
+
+    @Test
     void headIsAnsweredLikeGetWithoutTheBody() throws Exception {
         try (OpsServer ops = start(0); HttpClient http = HttpClient.newHttpClient()) {
             URI healthz = URI.create("http://127.0.0.1:" + ops.port() + "/healthz");
