@@ -147,6 +147,7 @@ class VoteApiIT {
         assertEquals(200, client.get("/healthz").status());
         ApiClient.Reply ready = client.get("/readyz");
         assertEquals(200, ready.status(), ready.body());
+        assertEquals("[]", ready.json().path("degraded").toString(), "nothing degraded");
         ApiClient.Reply metrics = client.get("/metrics");
         assertEquals(200, metrics.status());
         assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics exported");

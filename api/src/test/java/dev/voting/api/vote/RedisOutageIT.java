@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * When Redis cannot say whether a voter already voted (it is down, or answers errors such as OOM or
  * READONLY), the API asks PostgreSQL: a voter with a counted vote gets 409 naming it; anyone else
  * gets 503 "not recorded" with Retry-After, and nothing is queued. Never a 500, and never a 202 that
- * a vote still in the queue could break (G9).
+ * a vote still in the queue could break (G9). Meanwhile {@code /readyz} stays 200, naming Redis as degraded.
  */
 class RedisOutageIT {
 
@@ -38,6 +38,10 @@ class RedisOutageIT {
             Ballot ballot = Ballot.create(client, env, "Redis down");
             redis.kill();
             ballot.assertEveryCallInFlightAtTheCrashIs503();
+            ApiClient.Reply ready = client.get("/readyz");
+            assertEquals(200, ready.status(), "votes are still answered truthfully, so the API stays ready: " + ready.body());
+            assertEquals("[\"Redis\"]", ready.json().path("degraded").toString());
+            assertEquals(200, client.get("/healthz").status());
 
             ballot.assertNotRecorded("nina");
             ballot.assertNamesCountedVote();
