@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.voting.shared.lifecycle.Dependency;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,12 +19,11 @@ import java.util.Map;
 
 /**
  * The operator's port of a process without an API: {@code /metrics}, {@code /healthz} and
- * {@code /readyz}. When the configured port is taken (a second worker on one machine), it falls
- * back to a free one and says so, rather than keeping the worker from starting.
+ * {@code /readyz}. A port that is taken stops the start (a {@link BindException}): a worker on a
+ * port nobody scrapes or probes would run unseen. Port 0 asks for a free one (tests, several workers
+ * on one machine); {@link #port()} says which.
  */
 public final class OpsServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
-
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -34,7 +31,7 @@ public final class OpsServer implements AutoCloseable {
 
     public OpsServer(int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper) throws IOException {
         this.mapper = mapper;
-        server = bind(port);
+        server = HttpServer.create(new InetSocketAddress(port), 64);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -48,16 +45,6 @@ public final class OpsServer implements AutoCloseable {
             }
         });
         server.start();
-    }
-
-    private static HttpServer bind(int port) throws IOException {
-        try {
-            return HttpServer.create(new InetSocketAddress(port), 64);
-        } catch (BindException e) {
-            HttpServer fallback = HttpServer.create(new InetSocketAddress(0), 64);
-            log.warn("port {} is taken; metrics are on port {} instead", port, fallback.getAddress().getPort());
-            return fallback;
-        }
     }
 
     private void ready(HttpExchange exchange, Readiness readiness) throws IOException {
