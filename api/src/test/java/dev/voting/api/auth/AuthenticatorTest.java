@@ -53,6 +53,14 @@ class AuthenticatorTest {
     }
 
     @Test
+    void aDoubledSchemeIsNamedAsSuch() {
+        String token = valid("alice").sign(Algorithm.HMAC256(SECRET));
+        String detail = refusal(authenticator, "Bearer Bearer " + token);  // "Bearer ey…" pasted into Swagger UI's dialog
+        assertTrue(detail.startsWith("the Authorization header names the Bearer scheme twice"), detail);
+        assertTrue(refusal(authenticator, "bearer  BEARER " + token).contains("twice"));
+    }
+
+    @Test
     void expiredTokenIsRefusedBeyondTheLeeway() {
         String expired = JWT.create().withSubject("alice").withExpiresAt(Instant.now().minusSeconds(30)).sign(Algorithm.HMAC256(SECRET));
         assertEquals("the token has expired", refusal(authenticator, bearer(expired)));

@@ -113,6 +113,34 @@ class OpenApiContractIT {
         assertTrue(checked[0] >= 5, "the operations carry examples");
     }
 
+    /** Swagger UI shows a response's example, or else one it makes from the schema: a 403 would show the first type's 400. */
+    @Test
+    void everyProblemResponseHasExamplesOfItsOwnStatus() {
+        List<String> wrong = new ArrayList<>();
+        contract.spec().path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                operation.getValue().path("responses").properties().forEach(response -> {
+                    JsonNode media = contract.resolve(response.getValue()).path("content").path("application/problem+json");
+                    if (media.isMissingNode()) {
+                        return;
+                    }
+                    List<JsonNode> examples = new ArrayList<>();
+                    if (media.has("example")) {
+                        examples.add(media.get("example"));
+                    }
+                    media.path("examples").forEach(e -> examples.add(e.path("value")));
+                    String where = operation.getKey() + " " + path.getKey() + " " + response.getKey();
+                    if (examples.isEmpty()) {
+                        wrong.add(where + ": no example");
+                    }
+                    for (JsonNode example : examples) {
+                        if (!response.getKey().equals("default") && !response.getKey().equals(example.path("status").asText())) {
+                            wrong.add(where + ": an example of status " + example.path("status"));
+                        }
+                    }
+                })));
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
     @Test
     void realResponsesMatchTheDocument() throws Exception {
         String admin = Tokens.admin();

@@ -219,6 +219,16 @@ class LiveResultsBrowserIT {
                 .map(e -> e.getAttribute("data-path")).toList();
         assertTrue(shown.contains("/api/v1/polls/{pollId}/votes") && shown.contains("/api/v1/polls/{pollId}/results/stream"),
                 "operations shown: " + shown);
+        // a 422 through Swagger UI's own client: its error names the status, as "Try it out" prints it
+        long pollId = client.createPoll("Browser: docs", "Yes", "No").path("id").asLong();
+        Object error = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                window.ui.fn.fetch({url: "/api/v1/polls/" + arguments[0] + "/votes", method: "POST",
+                    headers: {"Authorization": "Bearer " + arguments[1], "Content-Type": "application/json"},
+                    body: '{"candidateId": 999999999}', responseInterceptor: window.ui.getConfigs().responseInterceptor})
+                  .then(() => done("no error"), e => done(e.status + " " + e.message));
+                """, pollId, Tokens.voter("docs-reader"));
+        assertEquals("422 Unprocessable Content", error);
         assertSameOrigin();
         screenshot("docs.png");
     }
