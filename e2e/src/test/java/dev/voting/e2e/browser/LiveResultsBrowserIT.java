@@ -159,6 +159,8 @@ class LiveResultsBrowserIT {
 
         browser.switchTo().window(resultsTab);
         wait.until(d -> votesShown().equals(List.of("0", "1")));
+        assertEquals("1", browser.findElement(By.id("total")).getText());
+        assertEquals("vote", browser.findElement(By.id("votes-word")).getText(), "one vote, not '1 votes'");
 
         browser.switchTo().window(ballotTab);
         String again = cast("already-voted");
@@ -199,6 +201,44 @@ class LiveResultsBrowserIT {
         browser.navigate().refresh();
         wait.until(d -> "This poll is closed: it no longer takes votes.".equals(d.findElement(By.id("poll-status")).getText()));
         assertTrue(!browser.findElement(By.id("vote-form")).isDisplayed());
+    }
+
+    @Test
+    void liveBadgeSaysNoSuchPollOrClosedAndThePollListRefreshes() throws InterruptedException {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get(base + "/?poll=999999999");
+        wait.until(d -> "no such poll".equals(d.findElement(By.id("connection")).getText()));
+        assertEquals("No such poll", browser.findElement(By.id("poll-title")).getText());
+
+        long closed = client.createPoll("Browser: already closed", "Yes", "No").path("id").asLong();
+        closeAndWait(closed);
+        browser.get(base + "/?poll=" + closed);
+        wait.until(d -> bars().size() == 2 && "closed".equals(d.findElement(By.id("connection")).getText()));
+
+        String title = "Browser: created after the page loaded";
+        client.createPoll(title, "Early", "Late");
+        wait.until(d -> d.findElements(By.cssSelector("#polls a")).stream().anyMatch(a -> a.getText().equals(title)));
+    }
+
+    /** The server ends each stream before its response-time limit (~28.5 s) and the page reconnects: the badge must not flicker. */
+    @Test
+    void badgeStaysLiveWhileTheStreamIsRenewed() {
+        long pollId = client.createPoll("Browser: a long look", "Tea", "Coffee").path("id").asLong();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get(base + "/?poll=" + pollId);
+        wait.until(d -> "live".equals(d.findElement(By.id("connection")).getText()));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("""
+                window.badges = [];
+                new MutationObserver(() => window.badges.push(document.getElementById("connection").textContent))
+                    .observe(document.getElementById("connection"), {childList: true, characterData: true, subtree: true});
+                """);
+        String renewed = "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/results/stream')).length > 0"
+                + " && document.getElementById('connection').textContent === 'live';";
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> Boolean.TRUE.equals(js.executeScript(renewed)));
+        @SuppressWarnings("unchecked")
+        List<String> shown = (List<String>) js.executeScript("return window.badges;");
+        assertTrue(shown.stream().allMatch("live"::equals), "the badge while the stream was renewed: " + shown);
     }
 
     @Test
