@@ -26,10 +26,6 @@ import java.util.stream.Collectors;
  * {@code GET} is: the same route, status and headers, without the body.
  */
 public final class Router implements HttpHandler {
-    /** The exchange attribute holding the matched template, for metrics and logs. */
-    public static final String ROUTE_ATTRIBUTE = "route";
-    /** The exchange attribute holding the request id (also in the MDC and the X-Request-Id response header). */
-    public static final String REQUEST_ID_ATTRIBUTE = "requestId";
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
 
@@ -84,14 +80,17 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         String requestId = RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
-        exchange.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         exchange.getResponseHeaders().set(RequestIds.HEADER, requestId);
+        RequestFacts facts = RequestFacts.current();
         MDC.put(RequestIds.MDC_KEY, requestId);
         try (exchange) {
             Response response;
             try {
-                response = dispatch(exchange);
+                response = dispatch(exchange, requestId, facts);
             } catch (ProblemException e) {
+                if (e.shed()) {
+                    facts.shed();
+                }
                 response = problem(e, requestId);
             } catch (UnavailableException e) {
                 log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
@@ -113,7 +112,7 @@ public final class Router implements HttpHandler {
         }
     }
 
-    private Response dispatch(HttpExchange exchange) throws IOException {
+    private Response dispatch(HttpExchange exchange, String requestId, RequestFacts facts) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
         String method = isHead(exchange) ? "GET" : exchange.getRequestMethod();
@@ -129,19 +128,17 @@ public final class Router implements HttpHandler {
                 allowed = allowed == null ? methods : allowed + ", " + methods;
                 continue;
             }
-            exchange.setAttribute(ROUTE_ATTRIBUTE, route.template());
+            facts.route(route.template());
             Principal principal = switch (route.access()) {
                 case ANYONE -> null;
                 case VOTER -> authenticator.authenticate(exchange);
                 case ADMIN -> requireAdmin(authenticator.authenticate(exchange));
             };
-            return route.handler().handle(new Call(exchange, params, principal, mapper, maxBodyBytes));
+            return route.handler().handle(new Call(exchange, params, principal, mapper, maxBodyBytes, requestId));
         }
         if (allowed != null) {
-            exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
             throw ProblemException.methodNotAllowed(allowed);
         }
-        exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
         throw ProblemException.notFound("no route for " + Call.shorten(path));
     }
 

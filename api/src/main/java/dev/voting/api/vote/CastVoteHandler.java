@@ -53,7 +53,7 @@ public final class CastVoteHandler implements Handler {
     @Override
     public Response handle(Call call) throws IOException {
         if (!inFlight.tryAcquire()) {
-            throw metrics.refused("overloaded", ProblemException.unavailable(RETRY_AFTER,
+            throw metrics.refused("overloaded", ProblemException.shed(RETRY_AFTER,
                     "the server is at its limit of " + maxInFlight + " votes in flight; retry shortly"));
         }
         try {
