@@ -1,6 +1,7 @@
 # The voting system. Every target uses JDK 25 and the Maven wrapper; settings come from
 # .env.example, then .env, then your environment (see scripts/with-env).
-JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
+# JDK 25: JAVA_HOME when it points at one, else the usual install; `make JDK25=/path` overrides both.
+JDK25 ?= $(if $(shell grep -qs '^JAVA_VERSION="25' "$(JAVA_HOME)/release" && echo yes),$(JAVA_HOME),/usr/lib/jvm/temurin-25-jdk-amd64)
 export JAVA_HOME := $(JDK25)
 export PATH := $(JDK25)/bin:$(PATH)
 
@@ -26,7 +27,7 @@ help:
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
 	@echo "make up          everything in Docker: PostgreSQL, RabbitMQ, Redis, API, worker, Prometheus, Grafana;  make down  stops it"
-	@echo "make bench       wrk at 50 and 1,000 connections, then a 1,000,000-vote drain; table in loadtest/results and the README"
+	@echo "make bench       wrk at 50 and 1,000 connections against the system and the bare JDK server, then a 1,000,000-vote drain; table in loadtest/results"
 
 build: $(API_JAR) $(WORKER_JAR)
 
@@ -65,7 +66,7 @@ dlq: build
 dlq-replay: build
 	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters replay
 
-# Load tests and the benchmark (loadtest/; README "Performance"). Each starts its own API and workers
+# Load tests and the benchmark (loadtest/; docs/performance.md). Each starts its own API and workers
 # on a slice of their own (schema, queue, key prefix, port; rate limits off) unless told otherwise.
 $(LOADTEST_JAR): $(SOURCES) $(LOADTEST_SOURCES)
 	$(MVN) -pl loadtest -am package -DskipTests -DskipITs

@@ -1,7 +1,6 @@
 package dev.voting.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
@@ -90,7 +89,7 @@ public final class ApiApplication implements AutoCloseable {
         Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
         ConnectionHolder rabbit = shutdown.register("rabbitmq",
                 new ConnectionHolder(amqp, "voting-api", amqp.connectAtStartup("voting-api")));
-        declareQueue(rabbit, config, amqp);
+        VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
         VoteCodec codec = new VoteCodec(mapper);
         VotePublisher publisher = shutdown.register("publisher",
                 new VotePublisher(rabbit, config.rabbit(), config.votes(), codec, registry), Duration.ofSeconds(15));
@@ -192,15 +191,6 @@ public final class ApiApplication implements AutoCloseable {
     private static boolean isValid(HikariDataSource database) throws Exception {
         try (Connection connection = database.getConnection()) {
             return connection.isValid(1);
-        }
-    }
-
-    private static void declareQueue(ConnectionHolder rabbit, Config config, Amqp amqp) {
-        try (Channel channel = rabbit.openChannel()) {
-            VoteQueue.declare(channel, config.rabbit());
-        } catch (Exception e) {
-            throw new StartupException("cannot declare the queue " + config.rabbit().queue() + " on RabbitMQ at "
-                    + amqp.where() + ": " + e.getMessage(), e);
         }
     }
 }

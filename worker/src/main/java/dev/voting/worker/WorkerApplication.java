@@ -1,7 +1,6 @@
 package dev.voting.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.shared.amqp.Amqp;
 import dev.voting.shared.amqp.ConnectionHolder;
@@ -54,7 +53,7 @@ public final class WorkerApplication implements AutoCloseable {
             RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
             Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
             rabbit = shutdown.register("rabbitmq", new ConnectionHolder(amqp, "voting-worker", amqp.connectAtStartup("voting-worker")));
-            declareQueue(config, amqp);
+            VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
             Readiness readiness = new Readiness(Map.of(
                     // a lane holding a batch PostgreSQL does not take (outage, read-only, permissions) is not ready either
                     Dependency.POSTGRESQL, () -> lanes.stream().noneMatch(ConsumerLane::isHoldingWrites) && isValid(database),
@@ -66,12 +65,11 @@ public final class WorkerApplication implements AutoCloseable {
             WorkerMetrics metrics = new WorkerMetrics(registry);
             VoteWriter writer = new VoteWriter(database);
             LiveCounts liveCounts = new LiveCounts(redis, new RedisKeys(config.redis().keyPrefix()));
-            VoteCodec codec = new VoteCodec(mapper);
+            LaneServices services = new LaneServices(new VoteCodec(mapper), writer, liveCounts, observer, metrics);
+            LaneSettings settings = LaneSettings.of(config.rabbit(), worker);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < worker.lanes(); i++) {
-                ConsumerLane lane = new ConsumerLane(i, rabbit, config.rabbit().queue(), worker.prefetch(), worker.batchSize(),
-                        worker.batchMaxWait(), codec, writer, liveCounts, observer, metrics,
-                        new DeadLetterSink(rabbit, config.rabbit()));
+                ConsumerLane lane = new ConsumerLane(i, rabbit, settings, services);
                 lanes.add(lane);
                 // A platform thread: the batch timer and the JDBC and Redis socket reads then cost no virtual-thread timer each.
                 threads.add(Thread.ofPlatform().name("lane-" + i).start(lane));
@@ -128,15 +126,6 @@ public final class WorkerApplication implements AutoCloseable {
     private static boolean isValid(HikariDataSource database) throws Exception {
         try (Connection connection = database.getConnection()) {
             return connection.isValid(1);
-        }
-    }
-
-    private void declareQueue(Config config, Amqp amqp) {
-        try (Channel channel = rabbit.openChannel()) {
-            VoteQueue.declare(channel, config.rabbit());
-        } catch (Exception e) {
-            throw new StartupException("cannot declare the queue " + config.rabbit().queue() + " on RabbitMQ at "
-                    + amqp.where() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -90,15 +90,15 @@ public final class CastVoteHandler implements Handler {
         return switch (answer) {
             case Answer.Accepted(UUID voteId) -> {
                 metrics.accepted();
-                yield Response.json(202, new VoteAccepted(voteId, "received"))
+                yield Response.json(202, new VoteAccepted(voteId, VoteState.RECEIVED))
                         .withHeader("Location", "/api/v1/votes/" + voteId);
             }
             case Answer.AlreadyVoted(UUID voteId, long candidateId) -> throw metrics.refused("already_voted",
                     ProblemException.of(409, "already_voted", "Already voted", "this voter has already voted in poll " + pollId)
                             .with("voteId", voteId)
                             .with("candidateId", candidateId));
-            case Answer.Limited(String scope, int perSecond, Duration retryAfter) -> throw metrics.refused("rate_limited",
-                    ProblemException.rateLimited(retryAfter, "too many votes from this " + scope + "; retry later")
+            case Answer.Limited(LimitScope scope, int perSecond, Duration retryAfter) -> throw metrics.refused("rate_limited",
+                    ProblemException.rateLimited(retryAfter, "too many votes from this " + scope.noun() + "; retry later")
                             .withHeader("RateLimit-Policy", perSecond + ";w=1")
                             .withHeader("RateLimit", "limit=" + perSecond + ", remaining=0, reset="
                                     + Math.max(1, (retryAfter.toMillis() + 999) / 1000)));

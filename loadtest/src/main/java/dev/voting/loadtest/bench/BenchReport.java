@@ -12,11 +12,10 @@ import java.util.stream.Collectors;
 
 /**
  * The markdown of a benchmark: one table of throughput, latency, codes and CPU seconds per
- * component, CPU per vote, and the speed goals of issue 3 with what was measured against them.
+ * component, CPU per vote, the bare JDK server beside it, and the speed goals with what was measured
+ * against them.
  */
 final class BenchReport {
-    static final String BEGIN = "<!-- bench:latest:begin -->";
-    static final String END = "<!-- bench:latest:end -->";
     private static final List<String> CPU_COLUMNS = List.of("api", "worker", "rabbitmq", "postgres", "redis", "client", "other");
 
     private BenchReport() {
@@ -35,16 +34,17 @@ final class BenchReport {
                 .append(s.wrkThreads()).append(" threads, on the same machine; ").append(s.seconds()).append(" s per load phase after a ")
                 .append(s.warmupSeconds()).append(" s warm-up at 200 connections; every request a first vote by a distinct voter.\n\n");
 
-        md.append("| phase | accepted votes/s | counted votes/s | p50 ms | p99 ms | codes | drain votes/s | exact |");
+        md.append("| phase | accepted votes/s | counted votes/s | p50 ms | p99 ms | codes | votes/message | drain votes/s | exact |");
         CPU_COLUMNS.forEach(c -> md.append(" CPU s ").append(c).append(" |"));
-        md.append("\n| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |");
+        md.append("\n| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |");
         CPU_COLUMNS.forEach(c -> md.append(" ---: |"));
         md.append('\n');
         for (BenchResult.LoadPhase phase : result.load()) {
             md.append("| ").append(phase.name()).append(" | ").append(whole(phase.acceptedPerSecond()))
                     .append(" | ").append(whole(phase.countedPerSecond()))
                     .append(" | ").append(oneDecimal(phase.p50Millis())).append(" | ").append(oneDecimal(phase.p99Millis()))
-                    .append(" | ").append(codes(phase)).append(" | | ").append(exact(phase)).append(" |");
+                    .append(" | ").append(codes(phase)).append(" | ").append(oneDecimal(phase.votesPerMessage()))
+                    .append(" | | ").append(exact(phase)).append(" |");
             CPU_COLUMNS.forEach(c -> md.append(' ').append(oneDecimal(phase.cpuSeconds().getOrDefault(c, 0.0))).append(" |"));
             md.append('\n');
         }
@@ -52,6 +52,7 @@ final class BenchReport {
         if (drain != null) {
             md.append("| drain ").append(whole(drain.votes())).append(" votes, ").append(drain.workers()).append(" worker")
                     .append(" | | | | | ").append(whole(drain.messages())).append(" messages | ")
+                    .append(oneDecimal((double) drain.votes() / Math.max(1, drain.messages()))).append(" | ")
                     .append(whole(drain.votesPerSecond())).append(" | ").append(drain.exact() ? "yes" : "**no**").append(" |");
             CPU_COLUMNS.forEach(c -> md.append(' ').append(oneDecimal(drain.cpuSeconds().getOrDefault(c, 0.0))).append(" |"));
             md.append('\n');
@@ -77,37 +78,24 @@ final class BenchReport {
             md.append("- drain: ").append(others(drain.busiestOthers())).append('\n');
         }
 
-        md.append("\n| goal (issue 3) | measured | met |\n| --- | --- | --- |\n");
+        if (!result.bare().isEmpty()) {
+            md.append("\nThe bare JDK server (a fixed 202 to every POST, same client, same run):\n\n")
+                    .append("| connections | requests/s | p50 ms | p99 ms | ours ÷ bare (counted votes/s) |\n| ---: | ---: | ---: | ---: | ---: |\n");
+            for (BenchResult.BarePhase bare : result.bare()) {
+                String ratio = result.load().stream().filter(p -> p.connections() == bare.connections()).findFirst()
+                        .map(p -> String.format(Locale.ROOT, "%.2f×", p.countedPerSecond() / bare.requestsPerSecond())).orElse("–");
+                md.append("| ").append(whole(bare.connections())).append(" | ").append(whole(bare.requestsPerSecond()))
+                        .append(" | ").append(oneDecimal(bare.p50Millis())).append(" | ").append(oneDecimal(bare.p99Millis()))
+                        .append(" | ").append(ratio).append(" |\n");
+            }
+        }
+
+        md.append("\n| goal | measured | met |\n| --- | --- | --- |\n");
         for (BenchResult.Goal goal : result.goals()) {
             md.append("| ").append(goal.goal()).append(" | ").append(goal.measured()).append(" | ")
                     .append(goal.met() ? "yes" : "**no**").append(" |\n");
         }
         return md.toString();
-    }
-
-    /** Replaces what stands between the markers in the README; false when the markers are missing. */
-    static boolean updateReadme(Path readme, String block) {
-        try {
-            String text = Files.readString(readme);
-            String updated = replaceBlock(text, block);
-            if (updated == null) {
-                return false;
-            }
-            Files.writeString(readme, updated);
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update " + readme + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code text} with {@code block} between the markers, or null when they are missing. */
-    static String replaceBlock(String text, String block) {
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        if (begin < 0 || end < begin) {
-            return null;
-        }
-        return text.substring(0, begin + BEGIN.length()) + "\n" + block.strip() + "\n" + text.substring(end);
     }
 
     private static void perVote(StringBuilder md, String name, Map<String, Double> cpu, long votes, double busy) {

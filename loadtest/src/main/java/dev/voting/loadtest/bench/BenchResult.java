@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Everything one {@code make bench} measured; written as JSON next to the markdown table. */
-record BenchResult(String date, Machine machine, Settings settings, List<LoadPhase> load, Drain drain, List<Goal> goals) {
+record BenchResult(String date, Machine machine, Settings settings, List<LoadPhase> load, List<BarePhase> bare, Drain drain,
+                   List<Goal> goals) {
 
     /** Where it ran: the numbers mean little without it. */
     record Machine(String cpu, int cores, long memoryMiB, String kernel, String jdk, String commit, boolean uncommittedChanges) {
@@ -21,13 +22,14 @@ record BenchResult(String date, Machine machine, Settings settings, List<LoadPha
      * {@code unanswered}: votes sent but cut off unanswered when wrk stopped; each may or may not count,
      * so exact means accepted ≤ counted ≤ accepted + unanswered, and counts = rows. {@code busiestOthers}:
      * the processes outside the system that used the most CPU meanwhile (noise on a shared machine).
+     * {@code votesPerMessage}: votes per message the API published (the broker's cost is per message).
      */
     record LoadPhase(String name, int connections, double seconds, long requests, long unanswered, long accepted,
                      double acceptedPerSecond,
                      long counted, double countedPerSecond, double countLagSeconds, double p50Millis, double p90Millis,
                      double p99Millis, double maxMillis, Map<Integer, Long> codes, Map<String, Long> socketErrors,
                      long tokenWraps, boolean exact, Map<String, Double> cpuSeconds, double machineBusyPercent,
-                     List<String> busiestOthers) {
+                     List<String> busiestOthers, double votesPerMessage) {
         long socketErrorTotal() {
             return socketErrors.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -40,6 +42,10 @@ record BenchResult(String date, Machine machine, Settings settings, List<LoadPha
     record Drain(long votes, long messages, double fillSeconds, int workers, double seconds, double votesPerSecond,
                  double countingSeconds, double countingVotesPerSecond, long counted, boolean exact,
                  Map<String, Double> cpuSeconds, double machineBusyPercent, List<String> busiestOthers) {
+    }
+
+    /** The bare JDK server ({@link BareServer}) under the same client: the ceiling any handler has here. */
+    record BarePhase(int connections, double requestsPerSecond, double p50Millis, double p99Millis) {
     }
 
     record Goal(String goal, String measured, boolean met) {

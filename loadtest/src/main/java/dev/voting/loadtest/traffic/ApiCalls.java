@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,30 @@ public final class ApiCalls {
             return response.statusCode() == 200 && mapper.readTree(response.body()).path("degraded").isEmpty();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The value of each named sample in the API's Prometheus text at {@code /metrics} (0 for one not
+     * there yet): counters and the sums and counts of summaries.
+     */
+    public Map<String, Double> metrics(List<String> names) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        names.forEach(name -> values.put(name, 0.0));
+        try {
+            String text = send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(5)).GET().build()).body();
+            for (String line : text.split("\n")) {
+                int space = line.lastIndexOf(' ');
+                String sample = space < 0 ? "" : line.substring(0, space);
+                int labels = sample.indexOf('{');
+                String name = labels < 0 ? sample : sample.substring(0, labels);
+                if (values.containsKey(name)) {
+                    values.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+                }
+            }
+            return values;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the API's metrics at " + baseUrl + ": " + e.getMessage(), e);
         }
     }
 
