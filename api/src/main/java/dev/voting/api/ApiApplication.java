@@ -55,6 +55,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -118,7 +119,8 @@ public final class ApiApplication implements AutoCloseable {
                 new ResultsStreamHandler(catalog, feeds, mapper,
                         ResultsStreamHandler.lifetimeUnder(config.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
-                new HealthHandlers(readiness, registry),
+                // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
+                new HealthHandlers(readiness, Set.of(Dependency.REDIS), registry),
                 new StaticHandlers()),
                 new Authenticator(config.jwt()), mapper, config.http().maxBodyBytes());
         routes = router.routes();
@@ -161,8 +163,10 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/metrics", Access.ANYONE, health::metrics),
                 Route.get("/openapi.yaml", Access.ANYONE, statics::openApi),
                 Route.get("/docs", Access.ANYONE, statics::docsPage),
+                Route.get("/docs/", Access.ANYONE, statics::docsSlash),
                 Route.get("/docs/{file}", Access.ANYONE, statics::docsAsset),
                 Route.get("/", Access.ANYONE, statics::index),
+                Route.get("/vote/{pollId}", Access.ANYONE, statics::ballot),
                 Route.get("/static/{file}", Access.ANYONE, statics::site));
     }
 
