@@ -20,7 +20,7 @@ help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
 	@echo "make test        unit, integration and end-to-end tests against the local services"
 	@echo "make build       the API and worker jars"
-	@echo "make run-api     the API alone;  make run-worker  a worker (start as many as you like)"
+	@echo "make run-api     the API alone;  make run-worker  a worker (more on one machine: WORKER_METRICS_PORT=9101 make run-worker, ...)"
 	@echo "make migrate     apply the database migrations"
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
 	@echo "make chaos       ~2 min of votes under 15 injected faults; prints lost/phantom/double-counted and untrue answers (all 0)"

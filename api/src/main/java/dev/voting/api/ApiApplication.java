@@ -50,7 +50,7 @@ import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,6 +59,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -93,7 +94,7 @@ public final class ApiApplication implements AutoCloseable {
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
 
         HikariDataSource database = shutdown.register("postgresql", Postgres.pool(config.database(), "api", registry));
-        RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+        UnifiedJedis redis = shutdown.register("redis", RedisClients.create(config.redis()));
         Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
         ConnectionHolder rabbit = shutdown.register("rabbitmq",
                 new ConnectionHolder(amqp, "voting-api", amqp.connectAtStartup("voting-api")));
@@ -136,7 +137,8 @@ public final class ApiApplication implements AutoCloseable {
                 new ResultsStreamHandler(catalog, feeds, new ClientGate(api.clients().maxViewers()), mapper,
                         ResultsStreamHandler.lifetimeUnder(api.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
-                new HealthHandlers(readiness),
+                // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
+                new HealthHandlers(readiness, Set.of(Dependency.REDIS)),
                 new StaticHandlers()),
                 new Authenticator(api.jwt()), mapper, api.http().maxBodyBytes(), api.clients().addresses(), requestsPerClient);
         routes = router.routes();
@@ -184,8 +186,10 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/readyz", Access.ANYONE, health::ready),
                 Route.get("/openapi.yaml", Access.ANYONE, statics::openApi),
                 Route.get("/docs", Access.ANYONE, statics::docsPage),
+                Route.get("/docs/", Access.ANYONE, statics::docsSlash),
                 Route.get("/docs/{file}", Access.ANYONE, statics::docsAsset),
                 Route.get("/", Access.ANYONE, statics::index),
+                Route.get("/vote/{pollId}", Access.ANYONE, statics::ballot),
                 Route.get("/static/{file}", Access.ANYONE, statics::site));
     }
 

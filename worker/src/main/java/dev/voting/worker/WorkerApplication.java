@@ -20,7 +20,7 @@ import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The worker process, wired with {@code new}: {@code WORKER_LANES} consuming channels, each with
@@ -36,7 +37,8 @@ import java.util.Map;
  */
 public final class WorkerApplication implements AutoCloseable {
     private final Shutdown shutdown = new Shutdown();
-    private final List<ConsumerLane> lanes = new ArrayList<>();
+    /** Read by /readyz, which answers from the moment the ops port is bound, before the lanes are all added. */
+    private final List<ConsumerLane> lanes = new CopyOnWriteArrayList<>();
     private final ConnectionHolder rabbit;
     private final OpsServer ops;
 
@@ -48,10 +50,17 @@ public final class WorkerApplication implements AutoCloseable {
             HikariDataSource database = shutdown.register("postgresql",
                     // one connection per lane, one for readiness and one for the counts-drift check
                     Postgres.pool(withPoolSize(config.database(), worker.lanes() + 2), "worker", registry));
-            RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+            UnifiedJedis redis = shutdown.register("redis", RedisClients.create(config.redis()));
             Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
             rabbit = shutdown.register("rabbitmq", new ConnectionHolder(amqp, "voting-worker", amqp.connectAtStartup("voting-worker")));
             VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
+            Readiness readiness = new Readiness(Map.of(
+                    // a lane holding a batch PostgreSQL does not take (outage, read-only, permissions) is not ready either
+                    Dependency.POSTGRESQL, () -> lanes.stream().noneMatch(ConsumerLane::isHoldingWrites) && isValid(database),
+                    Dependency.REDIS, () -> "PONG".equals(redis.ping()),
+                    Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
+            // Bound before any lane consumes: a taken port stops the start before a single vote is taken off the queue.
+            ops = shutdown.register("ops-server", new OpsServer(OpsServer.ANY_HOST, worker.metricsPort(), registry, readiness, mapper));
 
             WorkerMetrics metrics = new WorkerMetrics(registry);
             VoteWriter writer = new VoteWriter(database);
@@ -73,19 +82,14 @@ public final class WorkerApplication implements AutoCloseable {
                 }
             }, Duration.ofSeconds(12));
 
-            Readiness readiness = new Readiness(Map.of(
-                    // a lane holding a batch PostgreSQL does not take (outage, read-only, permissions) is not ready either
-                    Dependency.POSTGRESQL, () -> lanes.stream().noneMatch(ConsumerLane::isHoldingWrites) && isValid(database),
-                    Dependency.REDIS, () -> "PONG".equals(redis.ping()),
-                    Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
             RedisClients.monitor(redis, registry);
             shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
             shutdown.register("counts-drift", new CountsDrift(database, redis,
                     new CountsCache(new RedisKeys(config.redis().keyPrefix())), registry, Duration.ofSeconds(30)).start());
-            ops = shutdown.register("ops-server", new OpsServer(OpsServer.ANY_HOST, worker.metricsPort(), registry, readiness, mapper));
         } catch (IOException e) {
             shutdown.close();
-            throw new StartupException("cannot open the metrics port " + worker.metricsPort() + ": " + e.getMessage(), e);
+            throw new StartupException("cannot open the metrics port " + worker.metricsPort() + " (" + e.getMessage()
+                    + "); set WORKER_METRICS_PORT to a free port, one per worker on a machine (0 picks one)", e);
         } catch (RuntimeException e) {
             shutdown.close();
             throw e;

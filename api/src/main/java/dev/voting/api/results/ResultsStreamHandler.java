@@ -62,7 +62,7 @@ public final class ResultsStreamHandler implements Handler {
         Results first;
         try {
             subscription = feeds.subscribe(poll).orElseThrow(() ->
-                    ProblemException.unavailable(Duration.ofSeconds(5), "too many live results viewers; retry later"));
+                    ProblemException.shed(Duration.ofSeconds(5), "too many live results viewers; retry later"));
             try {
                 first = subscription.first();  // before the headers: a failure here is still a problem response (503)
             } catch (RuntimeException e) {

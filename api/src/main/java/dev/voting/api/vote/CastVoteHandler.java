@@ -57,10 +57,10 @@ public final class CastVoteHandler implements Handler {
         long pollId = call.pathId("pollId", "poll");
         VoteRequest request = call.jsonBody(VoteRequest.class);
         if (request.candidateId() == null) {
-            throw metrics.refused("malformed", ProblemException.malformed("field 'candidateId' is missing"));
+            throw metrics.refused("invalid_fields", ProblemException.invalidFields("field 'candidateId' is missing"));
         }
         if (!inFlight.tryAcquire()) {
-            throw metrics.refused("overloaded", ProblemException.unavailable(RETRY_AFTER,
+            throw metrics.refused("overloaded", ProblemException.shed(RETRY_AFTER,
                     "the server is at its limit of " + maxInFlight + " votes in flight; retry shortly"));
         }
         try {

@@ -95,10 +95,11 @@ public final class Bench {
             runFolder = owned.system().runFolder();
             Config config = owned.slice().config().common();
             ApiCalls api = new ApiCalls(owned.slice().baseUrl());
+            ApiCalls ops = new ApiCalls(owned.slice().metricsUrl());
             Wrk wrk = new Wrk(runFolder, wrkThreads);
             CpuMeter meter = new CpuMeter(config, () -> List.of(owned.system().apiPid()), owned.system()::workerPids);
             try (Ledger ledger = new Ledger(config)) {
-                Phases phases = new Phases(owned, api, minter, wrk, meter, ledger, tokens, tokenCount);
+                Phases phases = new Phases(owned, api, ops, minter, wrk, meter, ledger, tokens, tokenCount);
                 // In rounds of at most 30 s, each on a poll of its own, so that no voter's token comes round twice in one poll.
                 for (int left = warmupSeconds; left > 0; left -= WARMUP_ROUND_SECONDS) {
                     int round = Math.min(left, WARMUP_ROUND_SECONDS);
@@ -206,12 +207,12 @@ public final class Bench {
     /** The API's published votes and messages (a summary of votes per confirmed message). */
     private static final List<String> PUBLISHED = List.of("votes_publish_batch_size_votes_sum", "votes_publish_batch_size_votes_count");
 
-    private record Phases(OwnedSystem owned, ApiCalls api, VoterTokens minter, Wrk wrk, CpuMeter meter, Ledger ledger,
+    private record Phases(OwnedSystem owned, ApiCalls api, ApiCalls ops, VoterTokens minter, Wrk wrk, CpuMeter meter, Ledger ledger,
                           Path tokens, int tokenCount) {
 
         BenchResult.LoadPhase load(String name, int connections, Duration duration) {
             ApiCalls.CreatedPoll poll = api.createPoll(minter, "bench " + name, 4);
-            Map<String, Double> published = api.metrics(PUBLISHED);
+            Map<String, Double> published = ops.metrics(PUBLISHED);
             CpuMeter.Snapshot before = meter.snapshot();
             long start = System.currentTimeMillis();
             Wrk.Result run = wrk.run(owned.slice().baseUrl(), poll.id(), poll.candidateIds(), tokens,
@@ -219,7 +220,7 @@ public final class Bench {
             long accepted = run.count(202);
             Ledger.Drained drained = ledger.awaitCounted(poll.id(), accepted, Duration.ofSeconds(15), Duration.ofMinutes(5));
             CpuMeter.Snapshot after = meter.snapshot();
-            Map<String, Double> publishedAfter = api.metrics(PUBLISHED);
+            Map<String, Double> publishedAfter = ops.metrics(PUBLISHED);
             double messages = publishedAfter.get(PUBLISHED.get(1)) - published.get(PUBLISHED.get(1));
             double votesPerMessage = messages == 0 ? 0 : (publishedAfter.get(PUBLISHED.get(0)) - published.get(PUBLISHED.get(0))) / messages;
             Ledger.Exactness exactness = ledger.exactness(poll.id());

@@ -11,7 +11,7 @@ import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
 import dev.voting.shared.redis.RedisClients;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -51,7 +51,7 @@ public final class Slice {
         environment.put("RABBITMQ_QUEUE_NAME", name + ".votes");
         environment.put("API_HOST", "127.0.0.1");
         environment.put("API_PORT", Integer.toString(apiPort == 0 ? freePort() : apiPort));
-        environment.put("API_METRICS_PORT", "0");
+        environment.put("API_METRICS_PORT", Integer.toString(freePort()));
         environment.put("WORKER_METRICS_PORT", "0");
         environment.put("RATE_LIMIT_VOTER_PER_SECOND", "0");
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");
@@ -71,6 +71,11 @@ public final class Slice {
     /** The API's settings of this slice; {@code common()} says where the services are. */
     public ApiConfig config() {
         return config;
+    }
+
+    /** The API's operator port, where its {@code /metrics} are. */
+    public String metricsUrl() {
+        return "http://127.0.0.1:" + config.http().metricsPort();
     }
 
     /** The workers' settings of this slice. */
@@ -103,7 +108,7 @@ public final class Slice {
         } catch (IOException | RuntimeException | TimeoutException e) {
             System.err.println("could not delete the queues of " + name + ": " + e.getMessage());
         }
-        try (RedisClient redis = RedisClients.create(config.common().redis())) {
+        try (UnifiedJedis redis = RedisClients.create(config.common().redis())) {
             deleteKeys(redis, name + ":");
         } catch (RuntimeException e) {
             System.err.println("could not delete the Redis keys of " + name + ": " + e.getMessage());
@@ -114,7 +119,7 @@ public final class Slice {
         return Postgres.pool(new Config.Database(config.common().database().url(), name, 2), "loadtest", new SimpleMeterRegistry());
     }
 
-    private static void deleteKeys(RedisClient redis, String prefix) {
+    private static void deleteKeys(UnifiedJedis redis, String prefix) {
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams match = new ScanParams().match(prefix + "*").count(5_000);
         do {

@@ -43,19 +43,21 @@ public final class ApiCalls {
         }
     }
 
-    /** True when {@code /readyz} says PostgreSQL, Redis and RabbitMQ all answer. */
+    /** True when {@code /readyz} says the API takes votes with nothing degraded: PostgreSQL, Redis and RabbitMQ all answer. */
     public boolean ready() {
         try {
-            return send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz")).timeout(Duration.ofSeconds(2)).GET().build())
-                    .statusCode() == 200;
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
+                    .timeout(Duration.ofSeconds(2)).GET().build());
+            return response.statusCode() == 200 && mapper.readTree(response.body()).path("degraded").isEmpty();
         } catch (IOException e) {
             return false;
         }
     }
 
     /**
-     * The value of each named sample in the API's Prometheus text at {@code /metrics} (0 for one not
-     * there yet): counters and the sums and counts of summaries.
+     * The value of each named sample in the Prometheus text at {@code /metrics} (0 for one not there
+     * yet): counters and the sums and counts of summaries. For the API's, this is a client of its
+     * operator port, not of its public one.
      */
     public Map<String, Double> metrics(List<String> names) {
         Map<String, Double> values = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package dev.voting.shared.config;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,7 +24,15 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
         }
     }
 
-    public record Redis(URI uri, String keyPrefix, int poolSize) {
+    /**
+     * One Redis at {@code uri}, or, when {@code sentinels} ("host:port") are given, whichever server
+     * they name master of {@code masterName}, followed through failovers; {@code uri} then gives only
+     * the credentials and the database.
+     */
+    public record Redis(URI uri, String keyPrefix, int poolSize, List<String> sentinels, String masterName) {
+        public boolean viaSentinels() {
+            return !sentinels.isEmpty();
+        }
     }
 
     public static Config fromEnvironment() {
@@ -54,7 +64,9 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
         var redis = new Redis(
                 env.parsed("REDIS_URL", "redis://127.0.0.1:6379/0", Config::redisUri),
                 env.string("REDIS_KEY_PREFIX", "voting:"),
-                env.integer("REDIS_POOL_SIZE", 64, 1, 1000));
+                env.integer("REDIS_POOL_SIZE", 64, 1, 1000),
+                hostPorts(env, "REDIS_SENTINELS"),
+                env.string("REDIS_MASTER_NAME", "mymaster"));
 
         String logFormat = env.oneOf("LOG_FORMAT", "text", Set.of("text", "json"));
         return new Config(database, rabbit, redis, logFormat);
@@ -62,6 +74,23 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
 
     private static URI amqpUri(String value) {
         return uri(value, Set.of("amqp", "amqps"));
+    }
+
+    /** A comma-separated list of host:port, empty when the variable is unset. */
+    private static List<String> hostPorts(Env env, String name) {
+        List<String> hostPorts = new ArrayList<>();
+        for (String item : env.optional(name).split(",")) {
+            String hostPort = item.strip();
+            if (hostPort.isEmpty()) {
+                continue;
+            }
+            int colon = hostPort.lastIndexOf(':');
+            boolean valid = colon > 0 && hostPort.substring(colon + 1).matches("[0-9]{1,5}")
+                    && Integer.parseInt(hostPort.substring(colon + 1)) <= 65_535;
+            env.require(valid, name, "must be a comma-separated list of host:port, not '" + hostPort + "'");
+            hostPorts.add(hostPort);
+        }
+        return List.copyOf(hostPorts);
     }
 
     private static URI redisUri(String value) {
@@ -87,8 +116,9 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
                 .append(" pool=").append(database.poolSize())
                 .append("\n  rabbitmq ").append(Secrets.maskUrl(rabbit.uri().toString())).append(" queue=").append(rabbit.queue())
                 .append(" deliveryLimit=").append(rabbit.deliveryLimit()).append(" maxLength=").append(rabbit.maxLength())
-                .append("\n  redis ").append(Secrets.maskUrl(redis.uri().toString())).append(" prefix=").append(redis.keyPrefix())
-                .append(" pool=").append(redis.poolSize());
+                .append("\n  redis ").append(Secrets.maskUrl(redis.uri().toString()))
+                .append(redis.viaSentinels() ? " master=" + redis.masterName() + " sentinels=" + redis.sentinels() : "")
+                .append(" prefix=").append(redis.keyPrefix()).append(" pool=").append(redis.poolSize());
         for (String setting : ownSettings) {
             lines.append("\n  ").append(setting);
         }
