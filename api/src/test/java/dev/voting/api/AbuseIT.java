@@ -195,7 +195,7 @@ class AbuseIT {
                     "cursor=0", "cursor=-1", "cursor=99999999999999999999", "cursor=18446744073709551615", "cursor=%E0%A5%AD")) {
                 ApiClient.Reply reply = attacker.get("/api/v1/polls?" + query);
                 assertEquals(400, reply.status(), query + ": " + reply.body());
-                assertEquals("malformed_request", reply.type(), query);
+                assertEquals("/problems/malformed_request", reply.type(), query);
                 assertTrue(reply.json().path("detail").asText().contains("must be a whole number from 1 to"), reply.body());
             }
             assertEquals(200, attacker.get("/api/v1/polls?limit=200&cursor=9223372036854775807").status(), "the edges are valid");
