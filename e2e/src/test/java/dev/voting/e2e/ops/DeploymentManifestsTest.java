@@ -120,6 +120,8 @@ class DeploymentManifestsTest {
             assertTrue(service.path("image").asText().startsWith(app.image() + ":"), app.module() + " image");
             Set<String> given = new TreeSet<>(fromFile.keySet());
             assertEquals(".env.example", service.path("env_file").get(0).asText(), app.module() + " reads .env.example");
+            assertEquals(".env", service.path("env_file").get(1).path("path").asText(), app.module() + " reads the user's .env on top");
+            assertFalse(service.path("env_file").get(1).path("required").asBoolean(true), "a missing .env is no error");
             service.path("environment").fieldNames().forEachRemaining(given::add);
             Set<String> missing = new TreeSet<>(configVariables());
             missing.removeAll(given);
