@@ -17,7 +17,6 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
@@ -76,11 +75,14 @@ public final class VoteAdmissions implements AutoCloseable {
             return 1
             """);
 
-    // KEYS: pending vote, requeued flag. ARGV: flag lifetime (ms).
+    // KEYS: the poll's markers, pending vote, requeued flag. ARGV: voter id, the claim's marker value, flag lifetime (ms).
+    // The claim is checked in the same step: a claim given back since the repeat's admission is not the vote that counts.
     private static final LuaScript TAKE_FOR_REQUEUE = new LuaScript("""
-            local pending = redis.call('GET', KEYS[1])
-            if pending then redis.call('SET', KEYS[2], '1', 'PX', ARGV[1]) end
-            return pending
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {'given_back'} end
+            local pending = redis.call('GET', KEYS[2])
+            if not pending then return {'settled'} end
+            redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
+            return {'pending', pending}
             """);
 
     private static final int MAX_PIPELINE = 256;
@@ -147,13 +149,20 @@ public final class VoteAdmissions implements AutoCloseable {
     }
 
     /**
-     * The pending record of a vote no worker has settled yet, for a repeat to publish again; from
-     * then on the vote's claim can no longer be given back. Empty when the vote is settled (the
-     * worker drops the record) or was given back.
+     * What became of the claimed vote a repeat is about to name ({@code claim}, of the repeat's voter
+     * and poll): still pending (then its claim can no longer be given back, and the repeat publishes
+     * it again), settled by a worker, or given back meanwhile.
      */
-    Optional<String> takeForRequeue(UUID voteId) {
-        return Optional.ofNullable((String) TAKE_FOR_REQUEUE.run(redis,
-                List.of(keys.pendingVote(voteId), keys.requeuedVote(voteId)), List.of(REQUEUED_FLAG_MILLIS)));
+    Requeue takeForRequeue(Vote repeat, UUID claimedId, long claimedCandidate) {
+        List<?> reply = (List<?>) TAKE_FOR_REQUEUE.run(redis,
+                List.of(keys.voterMarkers(repeat.pollId()), keys.pendingVote(claimedId), keys.requeuedVote(claimedId)),
+                List.of(repeat.voterId(), new VoterMarker(claimedId, claimedCandidate).encode(), REQUEUED_FLAG_MILLIS));
+        return switch ((String) reply.getFirst()) {
+            case "pending" -> new Requeue.Pending((String) reply.get(1));
+            case "settled" -> new Requeue.Settled();
+            case "given_back" -> new Requeue.GivenBack();
+            default -> throw new IllegalStateException("unexpected requeue verdict " + reply.getFirst());
+        };
     }
 
     /**

@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 public final class VoteIntake implements AutoCloseable {
     /** How long a vote of a poll Redis cannot vouch for waits for the workers' verdict before 503. */
     static final Duration SETTLE_PATIENCE = Duration.ofSeconds(5);
+    /** A repeat admitted again this often, each time finding the claim it was told of given back, gives up. */
+    private static final int MAX_GIVEN_BACK = 2;
 
     private final RedisEpoch epoch;
     private final PollTrust trust;
@@ -57,6 +59,7 @@ public final class VoteIntake implements AutoCloseable {
     /** {@code json} is the vote as published and as its pending record; {@code closesAt} the poll's close time, or null. */
     Answer cast(Vote vote, String json, Instant closesAt) {
         boolean epochRenewed = false;
+        int givenBack = 0;
         while (true) {
             String known;
             try {
@@ -71,7 +74,19 @@ public final class VoteIntake implements AutoCloseable {
                     return trusted ? publish(vote, json) : publishAndSettle(vote, json);
                 }
                 case Admission.AlreadyVoted(UUID voteId, long candidateId) -> {
-                    return trusted ? requeue(voteId, candidateId) : settleRepeat(vote, voteId);
+                    Requeue found;
+                    try {
+                        found = admissions.takeForRequeue(vote, voteId, candidateId);
+                    } catch (JedisException e) {
+                        epoch.suspect();
+                        return trusted ? new Answer.OutcomeUnknown(voteId, "Redis is unavailable") : settled(vote, null, voteId);
+                    }
+                    if (!(found instanceof Requeue.GivenBack)) {
+                        return trusted ? requeue(voteId, candidateId, found) : settleRepeat(vote, voteId, found);
+                    }
+                    if (++givenBack > MAX_GIVEN_BACK) {  // nothing of this vote was claimed or published
+                        return new Answer.NotRecorded(vote.voteId(), "the voter's earlier vote was being given back; retry");
+                    }
                 }
                 case Admission.Limited(LimitScope scope, int perSecond, Duration retryAfter) -> {
                     return new Answer.Limited(scope, perSecond, retryAfter);
@@ -119,25 +134,17 @@ public final class VoteIntake implements AutoCloseable {
      * A repeat in a poll Redis answers for: the claimed vote is the one that counts. It is published
      * again (same id, counted once) unless a worker already settled it, before the voter is told so.
      */
-    private Answer requeue(UUID voteId, long candidateId) {
-        Optional<String> pending;
-        try {
-            pending = admissions.takeForRequeue(voteId);
-        } catch (JedisException e) {
-            return new Answer.OutcomeUnknown(voteId, "Redis is unavailable");
-        }
-        if (pending.isPresent() && confirm(pending.get()).isPresent()) {
+    private Answer requeue(UUID voteId, long candidateId, Requeue found) {
+        if (found instanceof Requeue.Pending(String json) && confirm(json).isPresent()) {
             return new Answer.OutcomeUnknown(voteId, "the voter's earlier vote could not be confirmed as queued yet");
         }
         return new Answer.AlreadyVoted(voteId, candidateId);
     }
 
     /** A repeat in a poll Redis cannot vouch for: the claimed vote is published again, and PostgreSQL answers. */
-    private Answer settleRepeat(Vote vote, UUID claimed) {
-        try {
-            admissions.takeForRequeue(claimed).ifPresent(this::confirm);
-        } catch (JedisException e) {
-            // Then only what PostgreSQL already counts can answer.
+    private Answer settleRepeat(Vote vote, UUID claimed, Requeue found) {
+        if (found instanceof Requeue.Pending(String json)) {
+            confirm(json);  // whatever the broker says, only what PostgreSQL counts can answer
         }
         return settled(vote, null, claimed);
     }
