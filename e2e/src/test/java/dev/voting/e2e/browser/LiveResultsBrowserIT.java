@@ -121,7 +121,7 @@ class LiveResultsBrowserIT {
         browser.get(base + "/?poll=" + pollId);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         wait.until(d -> bars().size() == 3 && "live".equals(d.findElement(By.id("connection")).getText()));
-        List<String> listed = browser.findElements(By.cssSelector("#polls a")).stream().map(WebElement::getText).toList();
+        List<String> listed = pollsListed();
         assertTrue(listed.containsAll(List.of("Browser: tea or coffee?", "Browser: best editor?")), "open polls listed: " + listed);
         assertEquals("Browser: best editor?", browser.findElement(By.id("poll-title")).getText());
         assertEquals(List.of("0", "0", "0"), votesShown());
@@ -219,7 +219,7 @@ class LiveResultsBrowserIT {
 
         String title = "Browser: created after the page loaded";
         client.createPoll(title, "Early", "Late");
-        wait.until(d -> d.findElements(By.cssSelector("#polls a")).stream().anyMatch(a -> a.getText().equals(title)));
+        wait.until(d -> pollsListed().contains(title));
     }
 
     /** The server ends each stream before its response-time limit (~28.5 s) and the page reconnects: the badge must not flicker. */
@@ -335,5 +335,15 @@ class LiveResultsBrowserIT {
         Path target = Path.of("target").resolve(name);
         Files.createDirectories(target.getParent());
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The titles in the poll list, read in one step in the page: the list is redrawn every few
+     * seconds, so elements found one call earlier may be gone (stale) by the next.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> pollsListed() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#polls a'), a => a.textContent.trim());");
     }
 }
