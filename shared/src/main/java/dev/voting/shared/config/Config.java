@@ -24,8 +24,16 @@ public record Config(
     public record Database(DatabaseUrl url, String schema, int poolSize) {
     }
 
-    /** {@code maxLength} counts messages; a full queue refuses publishes (503 at the API, never an unbounded pile). */
-    public record Rabbit(URI uri, String queue, int deliveryLimit, long maxLength) {
+    /**
+     * {@code maxLength} counts messages; a full queue refuses publishes (503 at the API, never an unbounded pile).
+     * {@code quorumSize} is the number of nodes each queue is replicated on (capped by RabbitMQ at the cluster's size).
+     */
+    public record Rabbit(RabbitUrl url, String queue, int deliveryLimit, long maxLength, int quorumSize) {
+        /** The first node's URL. */
+        public URI uri() {
+            return url.first();
+        }
+
         public String deadLetterQueue() {
             return queue + ".dlq";
         }
@@ -79,10 +87,11 @@ public record Config(
                 "must be a lower-case SQL identifier");
 
         var rabbit = new Rabbit(
-                env.parsed("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/", Config::amqpUri),
+                env.parsed("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/", RabbitUrl::parse),
                 env.string("RABBITMQ_QUEUE_NAME", "votes"),
                 env.integer("RABBITMQ_DELIVERY_LIMIT", 20, 1, 1000),
-                env.number("RABBITMQ_QUEUE_MAX_LENGTH", 1_000_000, 1, Long.MAX_VALUE));
+                env.number("RABBITMQ_QUEUE_MAX_LENGTH", 1_000_000, 1, Long.MAX_VALUE),
+                env.integer("RABBITMQ_QUORUM_SIZE", 3, 0, 99));
 
         var redis = new Redis(
                 env.parsed("REDIS_URL", "redis://127.0.0.1:6379/0", Config::redisUri),
@@ -149,10 +158,6 @@ public record Config(
         return new Config(database, rabbit, redis, jwt, http, votes, worker, rateLimits, logFormat);
     }
 
-    private static URI amqpUri(String value) {
-        return uri(value, Set.of("amqp", "amqps"));
-    }
-
     private static URI redisUri(String value) {
         return uri(value, Set.of("redis", "rediss"));
     }
@@ -174,8 +179,8 @@ public record Config(
         return String.join("\n  ",
                 "configuration:",
                 "database " + database.url() + " schema=" + database.schema() + " pool=" + database.poolSize(),
-                "rabbitmq " + Secrets.maskUrl(rabbit.uri().toString()) + " queue=" + rabbit.queue()
-                        + " deliveryLimit=" + rabbit.deliveryLimit() + " maxLength=" + rabbit.maxLength(),
+                "rabbitmq " + rabbit.url() + " queue=" + rabbit.queue() + " deliveryLimit=" + rabbit.deliveryLimit()
+                        + " maxLength=" + rabbit.maxLength() + " quorumSize=" + rabbit.quorumSize(),
                 "redis " + Secrets.maskUrl(redis.uri().toString()) + " prefix=" + redis.keyPrefix() + " pool=" + redis.poolSize(),
                 "jwt " + jwt,
                 "http " + http,

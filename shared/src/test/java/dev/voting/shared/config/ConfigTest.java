@@ -2,8 +2,10 @@ package dev.voting.shared.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +45,23 @@ class ConfigTest {
         assertEquals("vote@r", url.user());
         assertEquals("p:ss", url.password());
         assertFalse(url.toString().contains("p:ss"), "the password never reaches logs");
+    }
+
+    @Test
+    void rabbitMqUrlMayNameEveryNodeOfACluster() {
+        Config config = Config.from(env("RABBITMQ_URL", "amqp://user:hunter2@10.0.0.1:5672,10.0.0.2:5673, rabbit-3/votes?heartbeat=5"));
+        assertEquals(List.of(URI.create("amqp://user:hunter2@10.0.0.1:5672/votes?heartbeat=5"),
+                        URI.create("amqp://user:hunter2@10.0.0.2:5673/votes?heartbeat=5"),
+                        URI.create("amqp://user:hunter2@rabbit-3/votes?heartbeat=5")),
+                config.rabbit().url().nodes());
+        assertEquals("10.0.0.1", config.rabbit().uri().getHost());
+        assertFalse(config.describe().contains("hunter2"), config.describe());
+    }
+
+    @Test
+    void rabbitMqUrlWithAnEmptyNodeIsRefused() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("RABBITMQ_URL", "amqp://h1:5672,/")));
+        assertTrue(error.getMessage().contains("RABBITMQ_URL"), error.getMessage());
     }
 
     @Test
