@@ -22,7 +22,7 @@ help:
 	@echo "make run-api     the API alone;  make run-worker  a worker (start as many as you like)"
 	@echo "make migrate     apply the database migrations"
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
-	@echo "make test-cluster  ~3 min: a 3-node RabbitMQ cluster loses the queue leader's node, then its majority, under load; exact counts"
+	@echo "make test-cluster  ~4 min: a 3-node RabbitMQ cluster loses the leader's node, then its majority; a PostgreSQL primary dies, its replica is promoted; exact counts"
 	@echo "make chaos       ~2 min of votes under 15 injected faults; prints lost/phantom/double-counted and untrue answers (all 0)"
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
@@ -61,12 +61,12 @@ chaos:
 		-Dfailsafe.failIfNoSpecifiedTests=false -Dchaos.seconds=$(or $(CHAOS_SECONDS),120)
 	@cat e2e/target/chaos/summary.txt
 
-# Three RabbitMQ nodes (run as the rabbitmq user), PostgreSQL and Redis of its own on free loopback
-# ports (data under e2e/target/rabbit-cluster), one API and two workers from the built jars.
+# Three RabbitMQ nodes (run as the rabbitmq user), then a PostgreSQL primary and replica, each with the
+# other engines of its own on free loopback ports (data under e2e/target), one API and two workers.
 test-cluster:
-	$(MVN) -pl e2e -am verify -Dit.test=RabbitClusterIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	$(MVN) -pl e2e -am verify -Dit.test='RabbitClusterIT,PostgresFailoverIT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfailsafe.failIfNoSpecifiedTests=false
-	@cat e2e/target/rabbit-cluster/timeline.log
+	@cat e2e/target/rabbit-cluster/timeline.log e2e/target/postgres-failover/timeline.log
 
 dlq: build
 	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters list

@@ -96,9 +96,12 @@ public final class ApiApplication implements AutoCloseable {
 
         Jdbc jdbc = new Jdbc(database);
         PollRepository polls = new PollRepository(jdbc);
+        // Lists and results may lag a little behind the primary; the vote path and the poll cache never read the replica.
+        PollRepository reads = config.database().replicaUrl() == null ? polls : new PollRepository(new Jdbc(shutdown.register(
+                "postgresql-replica", Postgres.pool(config.database().replica(), "api-replica", registry))));
         PollCatalog catalog = new PollCatalog(polls::find, config.votes().pollCacheTtl(), config.votes().pollCloseDelay(),
                 config.votes().maxClockSkew(), clock);
-        ResultsService results = new ResultsService(redis, new CountsCache(keys), polls, config.votes().resultsCacheTtl(), clock);
+        ResultsService results = new ResultsService(redis, new CountsCache(keys), reads, config.votes().resultsCacheTtl(), clock);
         VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, config.rateLimits()));
         VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
         Readiness readiness = new Readiness(Map.of(
@@ -111,7 +114,7 @@ public final class ApiApplication implements AutoCloseable {
         ResultsFeeds feeds = new ResultsFeeds(results, catalog, Duration.ofMillis(500), MAX_RESULTS_VIEWERS, registry);
         Router router = new Router(routes(
                 new CreatePollHandler(polls, catalog, clock),
-                new ListPollsHandler(polls, clock),
+                new ListPollsHandler(reads, clock),
                 new GetPollHandler(catalog, clock),
                 new ClosePollHandler(polls, catalog, config.votes().pollCloseDelay(), clock, admissions::expireClaims),
                 new CastVoteHandler(catalog, intake, codec, clock, config.votes().maxInFlight(), registry),

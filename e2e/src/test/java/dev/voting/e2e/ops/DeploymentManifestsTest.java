@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DeploymentManifestsTest {
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final Set<String> SECRETS = Set.of("DATABASE_URL", "RABBITMQ_URL", "REDIS_URL", "JWT_SECRET_KEY", "JWT_PUBLIC_KEY");
+    private static final Set<String> SECRETS = Set.of("DATABASE_URL", "DATABASE_REPLICA_URL", "RABBITMQ_URL", "REDIS_URL", "JWT_SECRET_KEY", "JWT_PUBLIC_KEY");
     private static final Config DEFAULTS = Config.from(Map.of("JWT_SECRET_KEY", "x".repeat(Config.MIN_HMAC_SECRET_BYTES)));
 
     /** The app, its image, its jar and the port its probes and metrics answer on. */

@@ -21,7 +21,16 @@ public record Config(
         RateLimits rateLimits,
         String logFormat) {
 
-    public record Database(DatabaseUrl url, String schema, int poolSize) {
+    /** {@code replicaUrl}, when not null, is a standby the API reads poll lists and results from. */
+    public record Database(DatabaseUrl url, String schema, int poolSize, DatabaseUrl replicaUrl) {
+        public Database(DatabaseUrl url, String schema, int poolSize) {
+            this(url, schema, poolSize, null);
+        }
+
+        /** The same settings pointed at the replica. */
+        public Database replica() {
+            return new Database(replicaUrl, schema, poolSize);
+        }
     }
 
     /**
@@ -82,7 +91,8 @@ public record Config(
         var database = new Database(
                 env.parsed("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", DatabaseUrl::parse),
                 env.string("DATABASE_SCHEMA", "public"),
-                env.integer("DATABASE_POOL_SIZE", 10, 1, 500));
+                env.integer("DATABASE_POOL_SIZE", 10, 1, 500),
+                env.parsed("DATABASE_REPLICA_URL", "", url -> url.isEmpty() ? null : DatabaseUrl.parse(url)));
         env.require(database.schema().matches("[a-z_][a-z0-9_]{0,62}"), "DATABASE_SCHEMA",
                 "must be a lower-case SQL identifier");
 
@@ -178,7 +188,8 @@ public record Config(
     public String describe() {
         return String.join("\n  ",
                 "configuration:",
-                "database " + database.url() + " schema=" + database.schema() + " pool=" + database.poolSize(),
+                "database " + database.url() + " schema=" + database.schema() + " pool=" + database.poolSize()
+                        + (database.replicaUrl() == null ? "" : " replica=" + database.replicaUrl()),
                 "rabbitmq " + rabbit.url() + " queue=" + rabbit.queue() + " deliveryLimit=" + rabbit.deliveryLimit()
                         + " maxLength=" + rabbit.maxLength() + " quorumSize=" + rabbit.quorumSize(),
                 "redis " + Secrets.maskUrl(redis.uri().toString()) + " prefix=" + redis.keyPrefix() + " pool=" + redis.poolSize(),

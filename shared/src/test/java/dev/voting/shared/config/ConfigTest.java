@@ -65,6 +65,33 @@ class ConfigTest {
     }
 
     @Test
+    void libpqUrlWithSeveralHostsConnectsToThePrimary() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:pw@10.0.0.1:5433,db-2/votes?sslmode=require");
+        assertEquals("jdbc:postgresql://10.0.0.1:5433,db-2:5432/votes?sslmode=require&targetServerType=primary", url.jdbcUrl());
+        assertEquals("app", url.user());
+        assertEquals("pw", url.password());
+    }
+
+    @Test
+    void libpqTargetSessionAttrsBecomesTheDriversTargetServerType() {
+        assertEquals("jdbc:postgresql://a:5432,b:5432/test?targetServerType=preferSecondary",
+                DatabaseUrl.parse("postgresql://a,b/test?target_session_attrs=prefer-standby").jdbcUrl());
+        assertEquals("jdbc:postgresql://a:5432/test?targetServerType=primary",
+                DatabaseUrl.parse("postgresql://a/test?target_session_attrs=read-write").jdbcUrl());
+        assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("postgresql://a,b/test?target_session_attrs=whatever"));
+        assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("postgresql://a,/test"));
+    }
+
+    @Test
+    void replicaUrlIsOptionalAndMasked() {
+        assertNull(Config.from(env()).database().replicaUrl());
+        Config config = Config.from(env("DATABASE_REPLICA_URL", "postgresql://app:dbpass@standby:5433/test"));
+        assertEquals("jdbc:postgresql://standby:5433/test", config.database().replica().url().jdbcUrl());
+        assertEquals(config.database().schema(), config.database().replica().schema());
+        assertFalse(config.describe().contains("dbpass"), config.describe());
+    }
+
+    @Test
     void jdbcUrlIsTakenAsItIs() {
         DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://localhost/test?user=x");
         assertEquals("jdbc:postgresql://localhost/test?user=x", url.jdbcUrl());
