@@ -19,7 +19,7 @@ help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
 	@echo "make test        unit, integration and end-to-end tests against the local services"
 	@echo "make build       the API and worker jars"
-	@echo "make run-api     the API alone;  make run-worker  a worker (start as many as you like)"
+	@echo "make run-api     the API alone;  make run-worker  a worker (more on one machine: WORKER_METRICS_PORT=9101 make run-worker, ...)"
 	@echo "make migrate     apply the database migrations"
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
 	@echo "make test-cluster  ~4 min: a 3-node RabbitMQ cluster loses the leader's node, then its majority; a PostgreSQL primary dies, its replica is promoted; exact counts"

@@ -25,14 +25,20 @@ port="${API_PORT:-8000}"
 for _ in $(seq 1 60); do
   if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
     token="$("$java" -cp api/target/voting-api.jar dev.voting.api.auth.DevToken demo-voter 2>/dev/null)"
+    # the newest open poll (the demo poll on a fresh database): its id comes first in the JSON, then its candidates'
+    ids="$(curl -fsS "http://127.0.0.1:$port/api/v1/polls?status=open&limit=1" | grep -o '"id":[0-9]*' | cut -d: -f2 || true)"
+    poll="$(sed -n 1p <<<"$ids")"; poll="${poll:-1}"
+    candidate="$(sed -n 2p <<<"$ids")"; candidate="${candidate:-1}"
     cat <<TXT
 
   The voting system is up: http://127.0.0.1:$port  (Ctrl-C stops it)
+  Ballot:  http://127.0.0.1:$port/vote/$poll#token=$token
+           (votes as demo-voter; the token stays in the URL fragment, which is never sent to the server)
   Polls:   curl -s http://127.0.0.1:$port/api/v1/polls
-  Vote:    curl -s -X POST http://127.0.0.1:$port/api/v1/polls/1/votes \\
+  Vote:    curl -s -X POST http://127.0.0.1:$port/api/v1/polls/$poll/votes \\
              -H "Authorization: Bearer $token" \\
-             -H 'Content-Type: application/json' -d '{"candidateId": 1}'
-  Results: curl -s http://127.0.0.1:$port/api/v1/polls/1/results
+             -H 'Content-Type: application/json' -d '{"candidateId": $candidate}'
+  Results: curl -s http://127.0.0.1:$port/api/v1/polls/$poll/results
   Tokens:  make token SUB=alice            (add ROLES=admin to create and close polls)
 
 TXT

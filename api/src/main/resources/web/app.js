@@ -1,14 +1,22 @@
-// The live results page: open polls on the left; for the chosen one, a bar per candidate fed by
-// the poll's Server-Sent Events stream. No framework and no build step: text goes in with
-// textContent only, so a poll title can never inject markup.
+// The live results page: open polls on the left (refreshed every few seconds); for the chosen one,
+// a bar per candidate fed by the poll's Server-Sent Events stream. No framework and no build step:
+// text goes in with textContent only, so a poll title can never inject markup.
 (function () {
   "use strict";
+  const REFRESH_POLLS_MS = 15000;
+  // The server ends each stream after a while and says "retry: 1000": a renewal takes about a
+  // second, so the badge says "reconnecting…" only when the stream stays away longer than that.
+  const RECONNECT_GRACE_MS = 3000;
+  const RETRY_FAILED_MS = 5000;
   const pollsList = document.getElementById("polls");
   const section = document.getElementById("poll");
   const empty = document.getElementById("empty");
   const bars = document.getElementById("bars");
   const connection = document.getElementById("connection");
   let source = null;
+  let current = null;
+  let reconnecting = null;
+  let retry = null;
 
   function selectedPollId() {
     const id = new URLSearchParams(location.search).get("poll");
@@ -23,7 +31,7 @@
     return (await response.json()).items;
   }
 
-  function renderPolls(polls, current) {
+  function renderPolls(polls, selected) {
     pollsList.replaceChildren();
     for (const poll of polls) {
       const item = document.createElement("li");
@@ -31,7 +39,7 @@
       link.href = "?poll=" + poll.id;
       link.textContent = poll.title;
       link.dataset.pollId = String(poll.id);
-      if (String(poll.id) === current) {
+      if (String(poll.id) === selected) {
         link.className = "selected";
       }
       item.appendChild(link);
@@ -70,6 +78,7 @@
     document.getElementById("poll-title").textContent = results.title;
     document.getElementById("poll-status").textContent = results.status;
     document.getElementById("total").textContent = String(results.totalVotes);
+    document.getElementById("votes-word").textContent = results.totalVotes === 1 ? "vote" : "votes";
     const asOf = document.getElementById("as-of");
     asOf.dateTime = results.asOf;
     asOf.textContent = new Date(results.asOf).toLocaleTimeString();
@@ -91,19 +100,88 @@
     connection.textContent = text;
   }
 
-  function watch(pollId) {
+  function clearTimers() {
+    clearTimeout(reconnecting);
+    clearTimeout(retry);
+    reconnecting = null;
+    retry = null;
+  }
+
+  /** The stream failed for good (EventSource gives up on an answer other than a stream): is the poll there at all? */
+  async function streamFailed(pollId) {
+    let response = null;
+    try {
+      response = await fetch("/api/v1/polls/" + pollId);
+    } catch (e) {
+      // the API is away: try again below
+    }
+    if (pollId !== current) {
+      return;
+    }
+    if (response && response.status === 404) {
+      setConnection("down", "no such poll");
+      document.getElementById("poll-title").textContent = "No such poll";
+      document.getElementById("poll-status").textContent = "poll " + pollId + " does not exist";
+      bars.replaceChildren();
+      return;
+    }
+    setConnection("down", "reconnecting…");
+    retry = setTimeout(() => watch(pollId, false), RETRY_FAILED_MS);
+  }
+
+  function watch(pollId, fresh) {
     if (source) {
       source.close();
     }
-    bars.replaceChildren();
+    clearTimers();
+    current = pollId;
+    if (fresh) {
+      bars.replaceChildren();
+    }
+    document.getElementById("vote-link").href = "/vote/" + pollId;
     section.hidden = false;
-    source = new EventSource("/api/v1/polls/" + pollId + "/results/stream");
-    source.addEventListener("results", event => {
-      setConnection("live", "live");
-      renderResults(JSON.parse(event.data));
+    empty.hidden = true;
+    const stream = new EventSource("/api/v1/polls/" + pollId + "/results/stream");
+    source = stream;
+    stream.addEventListener("results", event => {
+      clearTimeout(reconnecting);
+      reconnecting = null;
+      const results = JSON.parse(event.data);
+      // a closed poll's counts may still grow (votes accepted before the close), but it is not "live"
+      setConnection(results.status === "closed" ? "closed" : "live", results.status === "closed" ? "closed" : "live");
+      renderResults(results);
     });
-    // EventSource reconnects by itself (the server ends each stream after a while and says retry: 1000)
-    source.onerror = () => setConnection("down", "reconnecting…");
+    stream.onerror = () => {
+      if (stream !== source) {
+        return;
+      }
+      if (stream.readyState === EventSource.CLOSED) {
+        streamFailed(pollId);
+      } else if (reconnecting === null) {
+        reconnecting = setTimeout(() => setConnection("down", "reconnecting…"), RECONNECT_GRACE_MS);
+      }
+    };
+  }
+
+  function showPollsError() {
+    pollsList.replaceChildren();
+    const item = document.createElement("li");
+    item.className = "muted";
+    item.textContent = "The API did not answer; reload to try again.";
+    pollsList.appendChild(item);
+  }
+
+  async function refreshPolls() {
+    let polls;
+    try {
+      polls = await loadPolls();
+    } catch (e) {
+      return;  // keep the list shown; the next refresh tries again
+    }
+    if (!current && polls.length > 0) {
+      watch(String(polls[0].id), true);
+    }
+    renderPolls(polls, current);
   }
 
   async function start() {
@@ -111,20 +189,21 @@
     try {
       polls = await loadPolls();
     } catch (e) {
-      pollsList.replaceChildren();
-      const item = document.createElement("li");
-      item.className = "muted";
-      item.textContent = "The API did not answer; reload to try again.";
-      pollsList.appendChild(item);
+      showPollsError();
       return;
     }
-    const current = selectedPollId() || (polls.length > 0 ? String(polls[0].id) : null);
-    renderPolls(polls, current);
-    if (current) {
-      watch(current);
+    const chosen = selectedPollId() || (polls.length > 0 ? String(polls[0].id) : null);
+    renderPolls(polls, chosen);
+    if (chosen) {
+      watch(chosen, true);
     } else {
       empty.hidden = false;
     }
+    setInterval(() => {
+      if (document.visibilityState === "visible") {
+        refreshPolls();
+      }
+    }, REFRESH_POLLS_MS);
   }
 
   start();

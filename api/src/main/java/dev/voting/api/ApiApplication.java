@@ -1,7 +1,6 @@
 package dev.voting.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
@@ -47,7 +46,7 @@ import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -56,6 +55,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -85,11 +85,11 @@ public final class ApiApplication implements AutoCloseable {
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
 
         HikariDataSource database = shutdown.register("postgresql", Postgres.pool(config.database(), "api", registry));
-        RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+        UnifiedJedis redis = shutdown.register("redis", RedisClients.create(config.redis()));
         Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
         ConnectionHolder rabbit = shutdown.register("rabbitmq",
                 new ConnectionHolder(amqp, "voting-api", amqp.connectAtStartup("voting-api")));
-        declareQueue(rabbit, config, amqp);
+        VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
         VoteCodec codec = new VoteCodec(mapper);
         VotePublisher publisher = shutdown.register("publisher",
                 new VotePublisher(rabbit, config.rabbit(), config.votes(), codec, registry), Duration.ofSeconds(15));
@@ -122,7 +122,8 @@ public final class ApiApplication implements AutoCloseable {
                 new ResultsStreamHandler(catalog, feeds, mapper,
                         ResultsStreamHandler.lifetimeUnder(config.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
-                new HealthHandlers(readiness, registry),
+                // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
+                new HealthHandlers(readiness, Set.of(Dependency.REDIS), registry),
                 new StaticHandlers()),
                 new Authenticator(config.jwt()), mapper, config.http().maxBodyBytes());
         routes = router.routes();
@@ -165,8 +166,10 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/metrics", Access.ANYONE, health::metrics),
                 Route.get("/openapi.yaml", Access.ANYONE, statics::openApi),
                 Route.get("/docs", Access.ANYONE, statics::docsPage),
+                Route.get("/docs/", Access.ANYONE, statics::docsSlash),
                 Route.get("/docs/{file}", Access.ANYONE, statics::docsAsset),
                 Route.get("/", Access.ANYONE, statics::index),
+                Route.get("/vote/{pollId}", Access.ANYONE, statics::ballot),
                 Route.get("/static/{file}", Access.ANYONE, statics::site));
     }
 
@@ -191,15 +194,6 @@ public final class ApiApplication implements AutoCloseable {
     private static boolean isValid(HikariDataSource database) throws Exception {
         try (Connection connection = database.getConnection()) {
             return connection.isValid(1);
-        }
-    }
-
-    private static void declareQueue(ConnectionHolder rabbit, Config config, Amqp amqp) {
-        try (Channel channel = rabbit.openChannel()) {
-            VoteQueue.declare(channel, config.rabbit());
-        } catch (Exception e) {
-            throw new StartupException("cannot declare the queue " + config.rabbit().queue() + " on RabbitMQ at "
-                    + amqp.where() + ": " + e.getMessage(), e);
         }
     }
 }

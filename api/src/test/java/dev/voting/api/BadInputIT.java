@@ -44,7 +44,7 @@ class BadInputIT {
     private static final int DROPPED = -1;
 
     /**
-     * {@code type} is the problem's slug. Status {@link #DROPPED} is for headers past the server's
+     * {@code type} is the problem's slug: the document's {@code type} is {@code /problems/<slug>}. Status {@link #DROPPED} is for headers past the server's
      * limits: the JDK server stops reading and closes the connection before the application sees the
      * request (it has no 431), so nothing of it is processed.
      */
@@ -80,8 +80,9 @@ class BadInputIT {
                 assertEquals("application/problem+json", answer.header("Content-Type"));
                 JsonNode problem = MAPPER.readTree(answer.body());
                 assertAll(
-                        () -> assertEquals(c.type(), problem.path("type").asText()),
+                        () -> assertEquals("/problems/" + c.type(), problem.path("type").asText()),
                         () -> assertEquals(c.status(), problem.path("status").asInt()),
+                        () -> assertEquals(answer.header("X-Request-Id"), problem.path("instance").asText(), "instance: the request id"),
                         () -> assertFalse(problem.path("detail").asText().isBlank(), "the problem says why"),
                         () -> assertFalse(answer.body().contains(Tokens.SECRET), "no secret in a refusal"));
             }
@@ -128,7 +129,8 @@ class BadInputIT {
         t.add(vote("negative candidateId", 422, "unknown_candidate", "{\"candidateId\":-1}"));
         t.add(vote("candidateId zero", 422, "unknown_candidate", "{\"candidateId\":0}"));
         t.add(vote("candidate of no poll", 422, "unknown_candidate", "{\"candidateId\":9223372036854775807}"));
-        t.add(vote("missing candidateId", 400, "malformed_request", "{}"));
+        t.add(vote("missing candidateId", 422, "invalid_fields", "{}"));  // readable, a field missing: 422 like a poll without title
+        t.add(vote("candidateId null", 422, "invalid_fields", "{\"candidateId\":null}"));
         t.add(vote("unknown field", 400, "malformed_request", "{\"candidateId\":" + candidate + ",\"voterId\":\"alice\"}"));
         t.add(vote("duplicate JSON keys", 400, "malformed_request", "{\"candidateId\":" + candidate + ",\"candidateId\":" + candidate + "}"));
         t.add(vote("operator object as id", 400, "malformed_request", "{\"candidateId\":{\"$gt\":0}}"));
@@ -187,6 +189,10 @@ class BadInputIT {
         // --- polls, as an admin ---
         t.add(new Case("poll with one candidate", 422, "invalid_fields", post("/api/v1/polls", Tokens.admin(), "application/json",
                 "{\"title\":\"t\",\"candidates\":[{\"name\":\"a\"}]}".getBytes(StandardCharsets.UTF_8))));
+        t.add(new Case("poll without a title", 422, "invalid_fields", post("/api/v1/polls", Tokens.admin(), "application/json",
+                "{\"candidates\":[{\"name\":\"a\"},{\"name\":\"b\"}]}".getBytes(StandardCharsets.UTF_8))));
+        t.add(new Case("candidate without a name", 422, "invalid_fields", post("/api/v1/polls", Tokens.admin(), "application/json",
+                "{\"title\":\"t\",\"candidates\":[{\"name\":\"a\"},{}]}".getBytes(StandardCharsets.UTF_8))));
         t.add(new Case("poll with an empty title", 422, "invalid_fields", post("/api/v1/polls", Tokens.admin(), "application/json",
                 "{\"title\":\"\",\"candidates\":[{\"name\":\"a\"},{\"name\":\"b\"}]}".getBytes(StandardCharsets.UTF_8))));
         t.add(new Case("poll closing at no real date", 422, "invalid_fields", post("/api/v1/polls", Tokens.admin(), "application/json",

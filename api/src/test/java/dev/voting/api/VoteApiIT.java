@@ -59,7 +59,7 @@ class VoteApiIT {
 
         ApiClient.Reply repeat = client.vote(pollId, "alice", poll.path("candidates").get(0).path("id").asLong());
         assertEquals(409, repeat.status());
-        assertEquals("already_voted", repeat.type());
+        assertEquals("/problems/already_voted", repeat.type());
         assertEquals(voteId, repeat.json().path("voteId").asText());
         assertEquals(sushi, repeat.json().path("candidateId").asLong());
         // No worker runs, so the original is not counted yet: the repeat makes sure it is queued by
@@ -90,7 +90,7 @@ class VoteApiIT {
 
         ApiClient.Reply unknownCandidate = client.vote(pollId, "carol", 999_999);
         assertEquals(422, unknownCandidate.status());
-        assertEquals("unknown_candidate", unknownCandidate.type());
+        assertEquals("/problems/unknown_candidate", unknownCandidate.type());
         assertEquals("application/problem+json", unknownCandidate.header("Content-Type"));
 
         assertEquals(404, client.vote(999_999, "carol", 1).status());
@@ -124,7 +124,7 @@ class VoteApiIT {
         assertEquals("closed", client.get("/api/v1/polls/" + pollId).json().path("status").asText());
         ApiClient.Reply vote = client.vote(pollId, "dave", yes);
         assertEquals(409, vote.status());
-        assertEquals("poll_closed", vote.type());
+        assertEquals("/problems/poll_closed", vote.type());
         List<Long> open = new ArrayList<>();
         client.get("/api/v1/polls?status=open").json().path("items").forEach(p -> open.add(p.path("id").asLong()));
         assertFalse(open.contains(pollId), "no longer listed as open: " + open);
@@ -147,6 +147,7 @@ class VoteApiIT {
         assertEquals(200, client.get("/healthz").status());
         ApiClient.Reply ready = client.get("/readyz");
         assertEquals(200, ready.status(), ready.body());
+        assertEquals("[]", ready.json().path("degraded").toString(), "nothing degraded");
         ApiClient.Reply metrics = client.get("/metrics");
         assertEquals(200, metrics.status());
         assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics exported");

@@ -138,7 +138,7 @@ class CloseAcrossApisIT {
                 .map(o -> o.describe(closeSentAt) + ", then " + rejected.getOrDefault(o.voteId(), "not written at all"))
                 .sorted().toList();
         List<String> earlyRefusals = all.stream()
-                .filter(o -> "poll_closed".equals(o.type()) && o.receivedAt().isBefore(closeSentAt))
+                .filter(o -> "/problems/poll_closed".equals(o.type()) && o.receivedAt().isBefore(closeSentAt))
                 .map(o -> o.describe(closeSentAt)).toList();
         Map<String, Long> byAnswer = all.stream().collect(Collectors.groupingBy(
                 o -> "api-" + o.api() + " " + o.status() + (o.type() == null ? "" : " " + o.type()), Collectors.counting()));
@@ -157,7 +157,7 @@ class CloseAcrossApisIT {
                     assertTrue(closesAt.isAfter(closeSentAt.plus(Duration.ofSeconds(5)).minus(TOLERANCE))
                             && closesAt.isBefore(Instant.now()), "closesAt is the close plus POLL_CLOSE_DELAY_SECONDS (5 s): " + closesAt);
                     List<String> beforeClosesAt = all.stream()
-                            .filter(o -> "poll_closed".equals(o.type()) && o.receivedAt().isBefore(closesAt))
+                            .filter(o -> "/problems/poll_closed".equals(o.type()) && o.receivedAt().isBefore(closesAt))
                             .map(o -> o.describe(closeSentAt)).toList();
                     assertTrue(beforeClosesAt.isEmpty(), "poll_closed before closesAt " + closesAt + ": " + beforeClosesAt);
                     ApiClient.Reply again = second.post("/api/v1/polls/" + pollId + "/close", Tokens.admin(), "");
@@ -172,7 +172,7 @@ class CloseAcrossApisIT {
     private static boolean refusedByBoth(ConcurrentLinkedQueue<Outcome> outcomes, Instant after) {
         Set<Integer> refusing = new HashSet<>();
         for (Outcome outcome : outcomes) {
-            if ("poll_closed".equals(outcome.type()) && outcome.sentAt().isAfter(after)) {
+            if ("/problems/poll_closed".equals(outcome.type()) && outcome.sentAt().isAfter(after)) {
                 refusing.add(outcome.api());
             }
         }

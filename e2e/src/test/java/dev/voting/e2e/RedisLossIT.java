@@ -72,7 +72,7 @@ class RedisLossIT {
 
             ApiClient.Reply repeat = client.vote(poll.id, "cy", poll.b);
             assertEquals(503, repeat.status(), "no 202 while a vote of the voter may still count: " + repeat.body());
-            assertEquals("outcome_unknown", repeat.type(), repeat.body());
+            assertEquals("/problems/outcome_unknown", repeat.type(), repeat.body());
 
             try (WorkerApplication worker = WorkerApplication.start(env.config())) {
                 Checks.awaitCounted(env, poll.id, 1, Duration.ofSeconds(30));
@@ -108,7 +108,7 @@ class RedisLossIT {
 
             ApiClient.Reply repeat = client.vote(poll.id, "late", poll.b);
             assertEquals(503, repeat.status(), "no 202 while the late vote is still queued: " + repeat.body());
-            assertEquals("outcome_unknown", repeat.type(), repeat.body());
+            assertEquals("/problems/outcome_unknown", repeat.type(), repeat.body());
         }
     }
 

@@ -7,11 +7,12 @@
  *   <li>{@code vote}: the vote message ({@link dev.voting.shared.vote.Vote}) and its wire format
  *       ({@link dev.voting.shared.vote.VoteCodec}): one vote or a batch per AMQP message.</li>
  *   <li>{@code db}, {@code redis}, {@code amqp}: factories for the clients each process creates once and
- *       shares; {@link dev.voting.shared.amqp.VoteQueue} is the single declaration of the queue topology;
+ *       shares; {@link dev.voting.shared.amqp.VoteQueue} is the single declaration of the queue topology
+ *       ({@link dev.voting.shared.amqp.Channels} closes a channel the one way);
  *       {@link dev.voting.shared.redis.CountsCache} the single way counts reach Redis (set-if-larger).</li>
  *   <li>{@code lifecycle}, {@code health}, {@code metrics}, {@code json}: start-up failures that name the
- *       dependency, LIFO shutdown, readiness, the Prometheus registry and the pipeline probe (queue
- *       depths, consumers, dependencies up), the strict JSON mapper.</li>
+ *       dependency, LIFO shutdown, the backoff between retries, readiness, the Prometheus registry and
+ *       the pipeline probe (queue depths, consumers, dependencies up), the strict JSON mapper.</li>
  *   <li>{@code logging}: request ids (validated, generated) and the choice of text or JSON log lines.</li>
  * </ul>
  *

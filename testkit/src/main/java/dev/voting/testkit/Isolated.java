@@ -8,7 +8,7 @@ import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -33,7 +33,7 @@ public final class Isolated implements AutoCloseable {
     private final Map<String, String> environment = new HashMap<>();
     private final Config config;
     private final HikariDataSource database;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final Amqp amqp;
     private final Connection rabbit;
 
@@ -91,7 +91,7 @@ public final class Isolated implements AutoCloseable {
         return database;
     }
 
-    public RedisClient redis() {
+    public UnifiedJedis redis() {
         return redis;
     }
 

@@ -3,42 +3,51 @@ package dev.voting.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 
 /**
  * Gathers items into a batch: waits up to {@code idleWait} for a first one, then takes more until
  * the batch weighs {@code maxWeight} (votes, not messages) or {@code maxWait} has passed since the
- * first. Light traffic is written at once; heavy traffic fills large batches without waiting.
+ * first. Light traffic is written at once; heavy traffic fills large batches without waiting. Time
+ * is read from {@code nanoTime}, so the deadline is testable with a fake clock.
  */
 final class BatchCollector<T> {
-    private final BlockingQueue<T> source;
-    private final ToIntFunction<T> weight;
-    private final int maxWeight;
-    private final Duration maxWait;
-    private final Duration idleWait;
+    /** Where items come from, in order. */
+    @FunctionalInterface
+    interface Source<T> {
+        /** The next item, or null when none came within {@code timeoutNanos}. */
+        T poll(long timeoutNanos) throws InterruptedException;
+    }
 
-    BatchCollector(BlockingQueue<T> source, ToIntFunction<T> weight, int maxWeight, Duration maxWait, Duration idleWait) {
+    /** How heavy a batch may grow and how long it waits for its first item and for the rest. */
+    record Limits(int maxWeight, Duration maxWait, Duration idleWait) {
+    }
+
+    private final Source<T> source;
+    private final ToIntFunction<T> weight;
+    private final Limits limits;
+    private final LongSupplier nanoTime;
+
+    BatchCollector(Source<T> source, ToIntFunction<T> weight, Limits limits, LongSupplier nanoTime) {
         this.source = source;
         this.weight = weight;
-        this.maxWeight = maxWeight;
-        this.maxWait = maxWait;
-        this.idleWait = idleWait;
+        this.limits = limits;
+        this.nanoTime = nanoTime;
     }
 
     /** The next batch; empty when nothing arrived within {@code idleWait}. */
     List<T> next() throws InterruptedException {
         List<T> batch = new ArrayList<>();
-        T first = source.poll(idleWait.toNanos(), TimeUnit.NANOSECONDS);
+        T first = source.poll(limits.idleWait().toNanos());
         if (first == null) {
             return batch;
         }
         batch.add(first);
         int total = weight.applyAsInt(first);
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        while (total < maxWeight) {
-            T next = source.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        long deadline = nanoTime.getAsLong() + limits.maxWait().toNanos();
+        while (total < limits.maxWeight()) {
+            T next = source.poll(Math.max(0, deadline - nanoTime.getAsLong()));
             if (next == null) {
                 break;
             }

@@ -2,6 +2,7 @@ package dev.voting.worker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import dev.voting.shared.amqp.Channels;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.amqp.VoteQueue;
 import dev.voting.shared.config.Config;
@@ -89,12 +90,6 @@ final class DeadLetterSink implements AutoCloseable {
 
     @Override
     public void close() {
-        if (channel != null && channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                // the connection is going away with it; nothing is unconfirmed here once send returned
-            }
-        }
+        Channels.closeQuietly(channel, "dead-letter sink");  // nothing is unconfirmed here once send returned
     }
 }

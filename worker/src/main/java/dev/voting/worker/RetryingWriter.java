@@ -86,7 +86,7 @@ final class RetryingWriter {
 
     /** Retries every failure but a data error, which it throws. */
     private BatchResult commit(List<Vote> votes) throws SQLException, Abandoned {
-        long backoff = 100;
+        long backoff = LaneBackoff.BACKOFF.firstMillis();
         try {
             while (true) {
                 try {

@@ -3,17 +3,13 @@ package dev.voting.worker;
 import dev.voting.shared.vote.Vote;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +19,8 @@ import java.util.UUID;
 
 /**
  * Writes a batch of votes in ONE transaction: the valid ones inserted with {@code ON CONFLICT DO
- * NOTHING}, the counts raised by exactly what was inserted (G3), the others recorded with their
- * reason. Validation is part of the insert, against the poll rows as they are at commit time: the
+ * NOTHING}, the counts raised by exactly what was inserted ({@link CandidateCounts}, G3), the
+ * others recorded with their reason. Validation is part of the insert, against the poll rows as they are at commit time: the
  * candidate belongs to the poll and the poll was open at {@code acceptedAt} (G8).
  *
  * <p>Deadlock freedom: rows are inserted in (poll, voter) order and count rows locked in candidate
@@ -81,19 +77,8 @@ final class VoteWriter {
             ON CONFLICT (vote_id) DO NOTHING
             RETURNING reason""";
 
-    private static final String LOCK_COUNTS =
-            "SELECT candidate_id FROM candidate_counts WHERE candidate_id = ANY(?) ORDER BY candidate_id FOR UPDATE";
-
-    private static final String RAISE_COUNTS = """
-            UPDATE candidate_counts c SET votes = c.votes + d.n
-              FROM unnest(?::bigint[], ?::bigint[]) AS d(candidate_id, n)
-             WHERE c.candidate_id = d.candidate_id""";
-
     private static final String RECORD_VOTERS =
             "INSERT INTO users (id) SELECT id FROM unnest(?::text[]) WITH ORDINALITY AS t(id, position) ORDER BY position ON CONFLICT DO NOTHING";
-
-    private static final String READ_COUNTS =
-            "SELECT poll_id, candidate_id, votes FROM candidate_counts WHERE poll_id = ANY(?)";
 
     private final DataSource dataSource;
 
@@ -128,35 +113,18 @@ final class VoteWriter {
         Map<String, Integer> rejected = notInserted.isEmpty() ? Map.of() : recordRejected(connection, notInserted);
         int duplicates = notInserted.size() - rejected.values().stream().mapToInt(Integer::intValue).sum();
         if (!counted.isEmpty()) {
-            raiseCounts(connection, counted);
+            CandidateCounts.raise(connection, counted);
             recordVoters(connection, counted);
         }
         Set<Long> polls = new TreeSet<>();
         votes.forEach(v -> polls.add(v.pollId()));
-        return new BatchResult(counted, rejected, duplicates, readCounts(connection, polls));
+        return new BatchResult(counted, rejected, duplicates, CandidateCounts.read(connection, polls));
     }
 
     private static Set<UUID> insertValid(Connection connection, List<Vote> votes) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_VALID)) {
-            int n = votes.size();
-            Object[] ids = new Object[n], polls = new Object[n], candidates = new Object[n], voters = new Object[n],
-                    acceptedAt = new Object[n], ips = new Object[n];
-            for (int i = 0; i < n; i++) {
-                Vote vote = votes.get(i);
-                ids[i] = vote.voteId();
-                polls[i] = vote.pollId();
-                candidates[i] = vote.candidateId();
-                voters[i] = vote.voterId();
-                acceptedAt[i] = epochMicros(vote.acceptedAt());
-                ips[i] = vote.clientIp();
-            }
-            insert.setArray(1, connection.createArrayOf("uuid", ids));
-            insert.setArray(2, connection.createArrayOf("bigint", polls));
-            insert.setArray(3, connection.createArrayOf("bigint", candidates));
-            insert.setArray(4, connection.createArrayOf("text", voters));
-            insert.setArray(5, connection.createArrayOf("bigint", acceptedAt));
-            insert.setArray(6, connection.createArrayOf("text", ips));
-            Set<UUID> inserted = new HashSet<>(n * 2);
+            VoteColumns.of(votes).bind(connection, insert, true);
+            Set<UUID> inserted = new HashSet<>(votes.size() * 2);
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getObject(1, UUID.class));
@@ -168,22 +136,7 @@ final class VoteWriter {
 
     private static Map<String, Integer> recordRejected(Connection connection, List<Vote> votes) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(RECORD_REJECTED)) {
-            int n = votes.size();
-            Object[] ids = new Object[n], polls = new Object[n], candidates = new Object[n], voters = new Object[n],
-                    acceptedAt = new Object[n];
-            for (int i = 0; i < n; i++) {
-                Vote vote = votes.get(i);
-                ids[i] = vote.voteId();
-                polls[i] = vote.pollId();
-                candidates[i] = vote.candidateId();
-                voters[i] = vote.voterId();
-                acceptedAt[i] = epochMicros(vote.acceptedAt());
-            }
-            insert.setArray(1, connection.createArrayOf("uuid", ids));
-            insert.setArray(2, connection.createArrayOf("bigint", polls));
-            insert.setArray(3, connection.createArrayOf("bigint", candidates));
-            insert.setArray(4, connection.createArrayOf("text", voters));
-            insert.setArray(5, connection.createArrayOf("bigint", acceptedAt));
+            VoteColumns.of(votes).bind(connection, insert, false);
             Map<String, Integer> byReason = new TreeMap<>();
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
@@ -194,39 +147,11 @@ final class VoteWriter {
         }
     }
 
-    private static void raiseCounts(Connection connection, List<Vote> counted) throws SQLException {
-        Map<Long, Long> perCandidate = new TreeMap<>();
-        counted.forEach(v -> perCandidate.merge(v.candidateId(), 1L, Long::sum));
-        Array candidates = connection.createArrayOf("bigint", perCandidate.keySet().toArray());
-        try (PreparedStatement lock = connection.prepareStatement(LOCK_COUNTS)) {
-            lock.setArray(1, candidates);
-            lock.executeQuery().close();
-        }
-        try (PreparedStatement raise = connection.prepareStatement(RAISE_COUNTS)) {
-            raise.setArray(1, candidates);
-            raise.setArray(2, connection.createArrayOf("bigint", perCandidate.values().toArray()));
-            raise.executeUpdate();
-        }
-    }
-
     private static void recordVoters(Connection connection, List<Vote> counted) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(RECORD_VOTERS)) {
             insert.setArray(1, connection.createArrayOf("text", counted.stream().map(Vote::voterId).distinct().sorted().toArray()));
             insert.executeUpdate();
         }
-    }
-
-    private static Map<Long, Map<Long, Long>> readCounts(Connection connection, Set<Long> polls) throws SQLException {
-        Map<Long, Map<Long, Long>> counts = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(READ_COUNTS)) {
-            select.setArray(1, connection.createArrayOf("bigint", polls.toArray()));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    counts.computeIfAbsent(rs.getLong(1), poll -> new HashMap<>()).put(rs.getLong(2), rs.getLong(3));
-                }
-            }
-        }
-        return counts;
     }
 
     /**
@@ -243,10 +168,5 @@ final class VoteWriter {
             }
         }
         return unique;
-    }
-
-    /** Timestamps travel as integers: cheaper to encode than text, and exact to the microsecond. */
-    private static long epochMicros(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 }

@@ -1,7 +1,6 @@
 package dev.voting.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.shared.amqp.Amqp;
 import dev.voting.shared.amqp.ConnectionHolder;
@@ -21,7 +20,7 @@ import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -29,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The worker process, wired with {@code new}: {@code WORKER_LANES} consuming channels, each with
@@ -37,7 +37,8 @@ import java.util.Map;
  */
 public final class WorkerApplication implements AutoCloseable {
     private final Shutdown shutdown = new Shutdown();
-    private final List<ConsumerLane> lanes = new ArrayList<>();
+    /** Read by /readyz, which answers from the moment the ops port is bound, before the lanes are all added. */
+    private final List<ConsumerLane> lanes = new CopyOnWriteArrayList<>();
     private final ConnectionHolder rabbit;
     private final OpsServer ops;
 
@@ -49,20 +50,26 @@ public final class WorkerApplication implements AutoCloseable {
             HikariDataSource database = shutdown.register("postgresql",
                     // one connection per lane, one for readiness and one for the counts-drift check
                     Postgres.pool(withPoolSize(config.database(), worker.lanes() + 2), "worker", registry));
-            RedisClient redis = shutdown.register("redis", RedisClients.create(config.redis()));
+            UnifiedJedis redis = shutdown.register("redis", RedisClients.create(config.redis()));
             Amqp amqp = shutdown.register("amqp-threads", new Amqp(config.rabbit()));
             rabbit = shutdown.register("rabbitmq", new ConnectionHolder(amqp, "voting-worker", amqp.connectAtStartup("voting-worker")));
-            declareQueue(config, amqp);
+            VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
+            Readiness readiness = new Readiness(Map.of(
+                    // a lane holding a batch PostgreSQL does not take (outage, read-only, permissions) is not ready either
+                    Dependency.POSTGRESQL, () -> lanes.stream().noneMatch(ConsumerLane::isHoldingWrites) && isValid(database),
+                    Dependency.REDIS, () -> "PONG".equals(redis.ping()),
+                    Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
+            // Bound before any lane consumes: a taken port stops the start before a single vote is taken off the queue.
+            ops = shutdown.register("ops-server", new OpsServer(worker.metricsPort(), registry, readiness, mapper));
 
             WorkerMetrics metrics = new WorkerMetrics(registry);
             VoteWriter writer = new VoteWriter(database);
             LiveCounts liveCounts = new LiveCounts(redis, new RedisKeys(config.redis().keyPrefix()));
-            VoteCodec codec = new VoteCodec(mapper);
+            LaneServices services = new LaneServices(new VoteCodec(mapper), writer, liveCounts, observer, metrics);
+            LaneSettings settings = LaneSettings.of(config.rabbit(), worker);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < worker.lanes(); i++) {
-                ConsumerLane lane = new ConsumerLane(i, rabbit, config.rabbit().queue(), worker.prefetch(), worker.batchSize(),
-                        worker.batchMaxWait(), codec, writer, liveCounts, observer, metrics,
-                        new DeadLetterSink(rabbit, config.rabbit()));
+                ConsumerLane lane = new ConsumerLane(i, rabbit, settings, services);
                 lanes.add(lane);
                 // A platform thread: the batch timer and the JDBC and Redis socket reads then cost no virtual-thread timer each.
                 threads.add(Thread.ofPlatform().name("lane-" + i).start(lane));
@@ -75,19 +82,14 @@ public final class WorkerApplication implements AutoCloseable {
                 }
             }, Duration.ofSeconds(12));
 
-            Readiness readiness = new Readiness(Map.of(
-                    // a lane holding a batch PostgreSQL does not take (outage, read-only, permissions) is not ready either
-                    Dependency.POSTGRESQL, () -> lanes.stream().noneMatch(ConsumerLane::isHoldingWrites) && isValid(database),
-                    Dependency.REDIS, () -> "PONG".equals(redis.ping()),
-                    Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
             RedisClients.monitor(redis, registry);
             shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
             shutdown.register("counts-drift", new CountsDrift(database, redis,
                     new CountsCache(new RedisKeys(config.redis().keyPrefix())), registry, Duration.ofSeconds(30)).start());
-            ops = shutdown.register("ops-server", new OpsServer(worker.metricsPort(), registry, readiness, mapper));
         } catch (IOException e) {
             shutdown.close();
-            throw new StartupException("cannot open the metrics port " + config.worker().metricsPort() + ": " + e.getMessage(), e);
+            throw new StartupException("cannot open the metrics port " + config.worker().metricsPort() + " (" + e.getMessage()
+                    + "); set WORKER_METRICS_PORT to a free port, one per worker on a machine (0 picks one)", e);
         } catch (RuntimeException e) {
             shutdown.close();
             throw e;
@@ -124,15 +126,6 @@ public final class WorkerApplication implements AutoCloseable {
     private static boolean isValid(HikariDataSource database) throws Exception {
         try (Connection connection = database.getConnection()) {
             return connection.isValid(1);
-        }
-    }
-
-    private void declareQueue(Config config, Amqp amqp) {
-        try (Channel channel = rabbit.openChannel()) {
-            VoteQueue.declare(channel, config.rabbit());
-        } catch (Exception e) {
-            throw new StartupException("cannot declare the queue " + config.rabbit().queue() + " on RabbitMQ at "
-                    + amqp.where() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -2,10 +2,15 @@
  * The worker: consumes votes, writes them to PostgreSQL in batches, keeps live counts in Redis.
  *
  * <p>{@link dev.voting.worker.WorkerApplication} runs {@code WORKER_LANES}
- * {@link dev.voting.worker.ConsumerLane}s; each owns one channel, decodes every delivery on a virtual
- * thread of its own, gathers batches ({@link dev.voting.worker.BatchCollector}), writes each in one
- * transaction ({@link dev.voting.worker.VoteWriter}), brings Redis level
- * ({@link dev.voting.worker.LiveCounts}) and only then acks.
+ * {@link dev.voting.worker.ConsumerLane}s, each a thread with parts that do one job each:
+ * {@link dev.voting.worker.Subscription} is its channel, opened and closed by the lane on every way
+ * out, whose deliveries are decoded each on a virtual thread and handed on in delivery order;
+ * {@link dev.voting.worker.BatchCollector} gathers them into batches;
+ * {@link dev.voting.worker.BatchHandler} writes each in one transaction
+ * ({@link dev.voting.worker.RetryingWriter}, {@link dev.voting.worker.VoteWriter}), brings Redis level
+ * ({@link dev.voting.worker.LiveCounts}) and only then acks, in one frame where it can
+ * ({@link dev.voting.worker.AckPlan}); {@link dev.voting.worker.DeadLetterFallback} settles what cannot
+ * be counted. Only the lane's thread uses its channel.
  *
  * <p>Invariants: a message is acked only after its votes are committed and Redis written (G1, G4);
  * the unique key on (poll, voter) and {@code ON CONFLICT DO NOTHING} make every redelivery harmless

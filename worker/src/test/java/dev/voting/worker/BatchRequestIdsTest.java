@@ -18,7 +18,7 @@ class BatchRequestIdsTest {
     }
 
     private static Inbound.Readable delivery(Vote... votes) {
-        return new Inbound.Readable(null, 1, List.of(votes));
+        return new Inbound.Readable(1, List.of(votes));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.voting.worker;
 
+import dev.voting.shared.config.Config;
 import dev.voting.shared.json.Json;
+import dev.voting.shared.lifecycle.StartupException;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
@@ -21,6 +23,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -43,6 +46,13 @@ class WorkerIT {
     static void stop() {
         worker.close();
         env.close();
+    }
+
+    @Test
+    void aTakenMetricsPortStopsTheStartNamingTheVariable() {
+        Config samePort = env.config(Map.of("WORKER_METRICS_PORT", Integer.toString(worker.metricsPort())));
+        StartupException refused = assertThrows(StartupException.class, () -> WorkerApplication.start(samePort).close());
+        assertTrue(refused.getMessage().contains("set WORKER_METRICS_PORT to a free port"), refused.getMessage());
     }
 
     @Test

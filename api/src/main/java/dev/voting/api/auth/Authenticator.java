@@ -73,6 +73,10 @@ public final class Authenticator {
             throw ProblemException.invalidToken("the Authorization header must use the Bearer scheme");
         }
         String token = authorization.substring(BEARER.length()).strip();
+        if (token.regionMatches(true, 0, BEARER, 0, BEARER.length())) {  // pasted "Bearer ey…" where only the token goes
+            throw ProblemException.invalidToken("the Authorization header names the Bearer scheme twice ('Bearer Bearer …'): "
+                    + "send 'Bearer <token>' (in Swagger UI's Authorize dialog, paste the token alone)");
+        }
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw ProblemException.invalidToken("the bearer token is empty or too long");
         }

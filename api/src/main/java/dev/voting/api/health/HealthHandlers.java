@@ -11,14 +11,26 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** {@code /healthz} (the process answers), {@code /readyz} (its dependencies answer), {@code /metrics}. */
+/**
+ * {@code /healthz} (the process answers), {@code /readyz} (it can take votes), {@code /metrics}.
+ * Readiness fails only for the dependencies a vote cannot be answered without; the others, when
+ * down, are named as degraded in a 200: every replica shares them, so failing would take all the
+ * APIs out of their load balancer at once, while they still answer votes truthfully.
+ */
 public final class HealthHandlers {
+    /** The body of a ready {@code /readyz}: {@code degraded} names the dependencies down that votes go around. */
+    record Ready(String status, List<String> degraded) {
+    }
+
     private final Readiness readiness;
+    private final Set<Dependency> canDoWithout;
     private final PrometheusMeterRegistry registry;
 
-    public HealthHandlers(Readiness readiness, PrometheusMeterRegistry registry) {
+    public HealthHandlers(Readiness readiness, Set<Dependency> canDoWithout, PrometheusMeterRegistry registry) {
         this.readiness = readiness;
+        this.canDoWithout = Set.copyOf(canDoWithout);
         this.registry = registry;
     }
 
@@ -34,12 +46,14 @@ public final class HealthHandlers {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable(Duration.ofSeconds(1), "shutting down");
         }
-        if (down.isEmpty()) {
-            return Response.json(200, Map.of("status", "ready"));
+        List<String> degraded = down.stream().filter(canDoWithout::contains).map(Dependency::displayName).toList();
+        List<String> missing = down.stream().filter(d -> !canDoWithout.contains(d)).map(Dependency::displayName).toList();
+        if (missing.isEmpty()) {
+            return Response.json(200, new Ready("ready", degraded));
         }
-        List<String> names = down.stream().map(Dependency::displayName).toList();
-        throw ProblemException.unavailable(Duration.ofSeconds(5), String.join(", ", names) + " not answering")
-                .with("down", names);
+        throw ProblemException.unavailable(Duration.ofSeconds(5), String.join(", ", missing) + " not answering: no votes can be taken")
+                .with("down", missing)
+                .with("degraded", degraded);
     }
 
     public Response metrics(Call call) {

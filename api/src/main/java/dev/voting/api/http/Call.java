@@ -24,13 +24,16 @@ public final class Call {
     private final Principal principal;
     private final ObjectMapper mapper;
     private final int maxBodyBytes;
+    private final String requestId;
 
-    Call(HttpExchange exchange, Map<String, String> pathParams, Principal principal, ObjectMapper mapper, int maxBodyBytes) {
+    Call(HttpExchange exchange, Map<String, String> pathParams, Principal principal, ObjectMapper mapper, int maxBodyBytes,
+         String requestId) {
         this.exchange = exchange;
         this.pathParams = pathParams;
         this.principal = principal;
         this.mapper = mapper;
         this.maxBodyBytes = maxBodyBytes;
+        this.requestId = requestId;
     }
 
     public HttpExchange exchange() {
@@ -61,7 +64,7 @@ public final class Call {
 
     /** The client's valid {@code X-Request-Id}, or one made for this request; the vote message carries it on. */
     public String requestId() {
-        return (String) exchange.getAttribute(Router.REQUEST_ID_ATTRIBUTE);
+        return requestId;
     }
 
     public String pathParam(String name) {

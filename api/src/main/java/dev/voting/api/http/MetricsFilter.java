@@ -11,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
-/** Times every request by route template, method and status ({@code http_server_requests_seconds}). */
+/**
+ * Times every request by route template, method and status ({@code http_server_requests_seconds});
+ * {@code shed="true"} marks a deliberate 503 (load shed), so that alerts do not count it as an error.
+ */
 public final class MetricsFilter extends Filter {
     // Methods come from clients: an unbounded set of tag values would grow the registry without limit.
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -25,18 +28,20 @@ public final class MetricsFilter extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         long start = System.nanoTime();
+        RequestFacts facts = new RequestFacts();
         try {
-            chain.doFilter(exchange);
+            facts.during(() -> chain.doFilter(exchange));
         } finally {
-            Object route = exchange.getAttribute(Router.ROUTE_ATTRIBUTE);
             String method = KNOWN_METHODS.contains(exchange.getRequestMethod()) ? exchange.getRequestMethod() : "OTHER";
             int status = exchange.getResponseCode();
-            String routeName = route == null ? "unmatched" : route.toString();
-            timers.computeIfAbsent(method + " " + routeName + " " + status, key -> Timer.builder("http.server.requests")
-                            .description("HTTP requests by route, method and status")
+            String routeName = facts.route();
+            String shed = Boolean.toString(facts.wasShed());
+            timers.computeIfAbsent(method + " " + routeName + " " + status + " " + shed, key -> Timer.builder("http.server.requests")
+                            .description("HTTP requests by route, method and status; shed: a deliberate 503")
                             .tag("route", routeName)
                             .tag("method", method)
                             .tag("status", Integer.toString(status))
+                            .tag("shed", shed)
                             .publishPercentileHistogram()
                             .register(registry))
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -11,15 +11,18 @@ import java.util.Map;
 public final class ProblemException extends RuntimeException {
     private final Problem problem;
     private final Map<String, String> headers;
+    private final boolean shed;
 
-    private ProblemException(Problem problem, Map<String, String> headers) {
+    private ProblemException(Problem problem, Map<String, String> headers, boolean shed) {
         super(problem.type() + ": " + problem.detail(), null, false, false);
         this.problem = problem;
         this.headers = headers;
+        this.shed = shed;
     }
 
-    public static ProblemException of(int status, String type, String title, String detail) {
-        return new ProblemException(new Problem(type, title, status, detail, Map.of()), Map.of());
+    /** A problem of type {@code /problems/<slug>}. */
+    public static ProblemException of(int status, String slug, String title, String detail) {
+        return new ProblemException(new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, null, Map.of()), Map.of(), false);
     }
 
     public static ProblemException malformed(String detail) {
@@ -64,6 +67,15 @@ public final class ProblemException extends RuntimeException {
         return of(503, "service_unavailable", "Service unavailable", detail).withHeader("Retry-After", seconds(retryAfter));
     }
 
+    /**
+     * A 503 by choice: the server is at a limit it sets itself (votes in flight, results viewers) and
+     * turns the request away at once. Counted apart from errors ({@code shed="true"} on the request metrics).
+     */
+    public static ProblemException shed(Duration retryAfter, String detail) {
+        ProblemException unavailable = unavailable(retryAfter, detail);
+        return new ProblemException(unavailable.problem, unavailable.headers, true);
+    }
+
     /** The vote may or may not be recorded: the server cannot tell yet, and the retry will. */
     public static ProblemException outcomeUnknown(Duration retryAfter, String detail) {
         return of(503, "outcome_unknown", "Outcome unknown", detail).withHeader("Retry-After", seconds(retryAfter));
@@ -72,13 +84,11 @@ public final class ProblemException extends RuntimeException {
     public ProblemException withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new ProblemException(problem, Map.copyOf(more));
+        return new ProblemException(problem, Map.copyOf(more), shed);
     }
 
     public ProblemException with(String member, Object value) {
-        Map<String, Object> extra = new LinkedHashMap<>(problem.extra());
-        extra.put(member, value);
-        return new ProblemException(new Problem(problem.type(), problem.title(), problem.status(), problem.detail(), extra), headers);
+        return new ProblemException(problem.with(member, value), headers, shed);
     }
 
     public Problem problem() {
@@ -87,6 +97,11 @@ public final class ProblemException extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** True for a deliberate 503 that sheds load, which is not an error of the service. */
+    public boolean shed() {
+        return shed;
     }
 
     private static String seconds(Duration duration) {

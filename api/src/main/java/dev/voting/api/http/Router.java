@@ -22,13 +22,10 @@ import java.util.stream.Collectors;
 /**
  * Dispatches every request to its route, checks who may call it, and is the one place that turns
  * exceptions into problem responses and writes responses. JDK contexts match by prefix, so the
- * whole API is one context and the exact match happens here.
+ * whole API is one context and the exact match happens here. {@code HEAD} is answered wherever
+ * {@code GET} is: the same route, status and headers, without the body.
  */
 public final class Router implements HttpHandler {
-    /** The exchange attribute holding the matched template, for metrics and logs. */
-    public static final String ROUTE_ATTRIBUTE = "route";
-    /** The exchange attribute holding the request id (also in the MDC and the X-Request-Id response header). */
-    public static final String REQUEST_ID_ATTRIBUTE = "requestId";
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
 
@@ -83,26 +80,29 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         String requestId = RequestIds.acceptOrGenerate(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
-        exchange.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         exchange.getResponseHeaders().set(RequestIds.HEADER, requestId);
+        RequestFacts facts = RequestFacts.current();
         MDC.put(RequestIds.MDC_KEY, requestId);
         try (exchange) {
             Response response;
             try {
-                response = dispatch(exchange);
+                response = dispatch(exchange, requestId, facts);
             } catch (ProblemException e) {
-                response = problem(e);
+                if (e.shed()) {
+                    facts.shed();
+                }
+                response = problem(e, requestId);
             } catch (UnavailableException e) {
                 log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
                 response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
-                        e.dependency().displayName() + " is unavailable; retry later"));
+                        e.dependency().displayName() + " is unavailable; retry later"), requestId);
             } catch (IOException e) {
                 log.debug("client went away: {}", e.toString());
                 return;
             } catch (RuntimeException e) {
                 log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
                 response = problem(ProblemException.of(500, "internal_error", "Internal error",
-                        "the server failed to answer; the failure is logged"));
+                        "the server failed to answer; the failure is logged"), requestId);
             }
             write(exchange, response);
         } catch (IOException e) {
@@ -112,9 +112,10 @@ public final class Router implements HttpHandler {
         }
     }
 
-    private Response dispatch(HttpExchange exchange) throws IOException {
+    private Response dispatch(HttpExchange exchange, String requestId, RequestFacts facts) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
+        String method = isHead(exchange) ? "GET" : exchange.getRequestMethod();
         String allowed = null;
         for (Compiled candidate : compiled) {
             Map<String, String> params = candidate.match(segments);
@@ -122,23 +123,22 @@ public final class Router implements HttpHandler {
                 continue;
             }
             Route route = candidate.route();
-            if (!route.method().equals(exchange.getRequestMethod())) {
-                allowed = allowed == null ? route.method() : allowed + ", " + route.method();
+            if (!route.method().equals(method)) {
+                String methods = route.method().equals("GET") ? "GET, HEAD" : route.method();
+                allowed = allowed == null ? methods : allowed + ", " + methods;
                 continue;
             }
-            exchange.setAttribute(ROUTE_ATTRIBUTE, route.template());
+            facts.route(route.template());
             Principal principal = switch (route.access()) {
                 case ANYONE -> null;
                 case VOTER -> authenticator.authenticate(exchange);
                 case ADMIN -> requireAdmin(authenticator.authenticate(exchange));
             };
-            return route.handler().handle(new Call(exchange, params, principal, mapper, maxBodyBytes));
+            return route.handler().handle(new Call(exchange, params, principal, mapper, maxBodyBytes, requestId));
         }
         if (allowed != null) {
-            exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
             throw ProblemException.methodNotAllowed(allowed);
         }
-        exchange.setAttribute(ROUTE_ATTRIBUTE, "unmatched");
         throw ProblemException.notFound("no route for " + Call.shorten(path));
     }
 
@@ -149,15 +149,22 @@ public final class Router implements HttpHandler {
         return principal;
     }
 
-    private static Response problem(ProblemException e) {
-        Response response = new Response(e.problem().status(), e.problem(), Problem.CONTENT_TYPE, Map.of());
+    private static Response problem(ProblemException e, String requestId) {
+        Response response = new Response(e.problem().status(), e.problem().at(requestId), Problem.CONTENT_TYPE, Map.of());
         for (Map.Entry<String, String> header : e.headers().entrySet()) {
             response = response.withHeader(header.getKey(), header.getValue());
         }
         return response;
     }
 
-    /** The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked). */
+    private static boolean isHead(HttpExchange exchange) {
+        return exchange.getRequestMethod().equals("HEAD");
+    }
+
+    /**
+     * The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked).
+     * A HEAD gets the headers alone, with the Content-Length the body would have (the JDK leaves that header to us).
+     */
     private void write(HttpExchange exchange, Response response) throws IOException {
         if (response.body() instanceof Response.Stream stream) {
             writeStream(exchange, response, stream);
@@ -176,6 +183,13 @@ public final class Router implements HttpHandler {
         if (response.status() >= 500) {
             log.warn("{} {} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), response.status());
         }
+        if (isHead(exchange)) {
+            if (body != null && body.length > 0) {
+                headers.set("Content-Length", Integer.toString(body.length));
+            }
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
         exchange.sendResponseHeaders(response.status(), body == null || body.length == 0 ? -1 : body.length);
         if (body != null && body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -190,6 +204,10 @@ public final class Router implements HttpHandler {
             var headers = exchange.getResponseHeaders();
             headers.set("Content-Type", response.contentType());
             response.headers().forEach(headers::set);
+            if (isHead(exchange)) {
+                exchange.sendResponseHeaders(response.status(), -1);
+                return;
+            }
             exchange.sendResponseHeaders(response.status(), 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 stream.writeTo(out);

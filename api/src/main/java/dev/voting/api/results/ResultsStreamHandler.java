@@ -51,7 +51,7 @@ public final class ResultsStreamHandler implements Handler {
         long pollId = call.pathId("pollId", "poll");
         Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
         ResultsFeeds.Subscription subscription = feeds.subscribe(poll).orElseThrow(() ->
-                ProblemException.unavailable(Duration.ofSeconds(5), "too many live results viewers; retry later"));
+                ProblemException.shed(Duration.ofSeconds(5), "too many live results viewers; retry later"));
         Results first;
         try {
             first = subscription.first();  // before the headers: a failure here is still a problem response (503)

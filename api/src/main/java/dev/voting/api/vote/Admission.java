@@ -13,8 +13,8 @@ sealed interface Admission {
     record AlreadyVoted(UUID voteId, long candidateId) implements Admission {
     }
 
-    /** A token bucket is empty. {@code scope} is {@code voter} or {@code ip}. */
-    record Limited(String scope, int limitPerSecond, Duration retryAfter) implements Admission {
+    /** A token bucket is empty. */
+    record Limited(LimitScope scope, int limitPerSecond, Duration retryAfter) implements Admission {
     }
 
     /** Redis's memory is not the one the caller knew (it lost its data): nothing was claimed. */

@@ -14,7 +14,7 @@ sealed interface Answer {
     }
 
     /** 429: nothing was recorded. */
-    record Limited(String scope, int limitPerSecond, Duration retryAfter) implements Answer {
+    record Limited(LimitScope scope, int limitPerSecond, Duration retryAfter) implements Answer {
     }
 
     /** 503: this vote will never be counted; the voter is free to vote again. */

@@ -53,7 +53,7 @@ public final class CastVoteHandler implements Handler {
     @Override
     public Response handle(Call call) throws IOException {
         if (!inFlight.tryAcquire()) {
-            throw metrics.refused("overloaded", ProblemException.unavailable(RETRY_AFTER,
+            throw metrics.refused("overloaded", ProblemException.shed(RETRY_AFTER,
                     "the server is at its limit of " + maxInFlight + " votes in flight; retry shortly"));
         }
         try {
@@ -67,7 +67,7 @@ public final class CastVoteHandler implements Handler {
         long pollId = call.pathId("pollId", "poll");
         VoteRequest request = call.jsonBody(VoteRequest.class);
         if (request.candidateId() == null) {
-            throw metrics.refused("malformed", ProblemException.malformed("field 'candidateId' is missing"));
+            throw metrics.refused("invalid_fields", ProblemException.invalidFields("field 'candidateId' is missing"));
         }
         // One instant decides open or closed and becomes acceptedAt, which the worker compares with the same close time.
         Instant now = clock.instant();
@@ -90,15 +90,15 @@ public final class CastVoteHandler implements Handler {
         return switch (answer) {
             case Answer.Accepted(UUID voteId) -> {
                 metrics.accepted();
-                yield Response.json(202, new VoteAccepted(voteId, "received"))
+                yield Response.json(202, new VoteAccepted(voteId, VoteState.RECEIVED))
                         .withHeader("Location", "/api/v1/votes/" + voteId);
             }
             case Answer.AlreadyVoted(UUID voteId, long candidateId) -> throw metrics.refused("already_voted",
                     ProblemException.of(409, "already_voted", "Already voted", "this voter has already voted in poll " + pollId)
                             .with("voteId", voteId)
                             .with("candidateId", candidateId));
-            case Answer.Limited(String scope, int perSecond, Duration retryAfter) -> throw metrics.refused("rate_limited",
-                    ProblemException.rateLimited(retryAfter, "too many votes from this " + scope + "; retry later")
+            case Answer.Limited(LimitScope scope, int perSecond, Duration retryAfter) -> throw metrics.refused("rate_limited",
+                    ProblemException.rateLimited(retryAfter, "too many votes from this " + scope.noun() + "; retry later")
                             .withHeader("RateLimit-Policy", perSecond + ";w=1")
                             .withHeader("RateLimit", "limit=" + perSecond + ", remaining=0, reset="
                                     + Math.max(1, (retryAfter.toMillis() + 999) / 1000)));

@@ -139,8 +139,8 @@ public final class VoteAdmissions implements AutoCloseable {
             case "ok" -> new Admission.Admitted();
             case "voted" -> alreadyVoted((String) reply.get(1));
             case "epoch" -> new Admission.EpochChanged();
-            case "voter" -> new Admission.Limited("voter", limits.voterPerSecond(), Duration.ofMillis((Long) reply.get(1)));
-            case "ip" -> new Admission.Limited("ip", limits.ipPerSecond(), Duration.ofMillis((Long) reply.get(1)));
+            case "voter" -> new Admission.Limited(LimitScope.VOTER, limits.voterPerSecond(), Duration.ofMillis((Long) reply.get(1)));
+            case "ip" -> new Admission.Limited(LimitScope.IP, limits.ipPerSecond(), Duration.ofMillis((Long) reply.get(1)));
             default -> throw new IllegalStateException("unexpected admission verdict " + verdict);
         };
     }

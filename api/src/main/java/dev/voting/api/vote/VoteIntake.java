@@ -73,7 +73,7 @@ public final class VoteIntake implements AutoCloseable {
                 case Admission.AlreadyVoted(UUID voteId, long candidateId) -> {
                     return trusted ? requeue(voteId, candidateId) : settleRepeat(vote, voteId);
                 }
-                case Admission.Limited(String scope, int perSecond, Duration retryAfter) -> {
+                case Admission.Limited(LimitScope scope, int perSecond, Duration retryAfter) -> {
                     return new Answer.Limited(scope, perSecond, retryAfter);
                 }
                 case Admission.Unavailable(boolean mayHaveClaimed, String why) -> {

@@ -50,7 +50,7 @@ public final class VoteLookup {
                         return Optional.empty();
                     }
                     return Optional.of(new VoteStatus(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3),
-                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
+                            VoteState.of(rs.getString(4)), rs.getString(5), rs.getTimestamp(6).toInstant(),
                             toInstant(rs.getTimestamp(7)), rs.getString(8)));
                 }
             }
@@ -71,7 +71,7 @@ public final class VoteLookup {
         }
         try {
             Vote vote = mapper.readValue(json, Vote.class);
-            return Optional.of(new VoteStatus(vote.voteId(), vote.pollId(), vote.candidateId(), "received", null,
+            return Optional.of(new VoteStatus(vote.voteId(), vote.pollId(), vote.candidateId(), VoteState.RECEIVED, null,
                     vote.acceptedAt(), null, vote.voterId()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the pending record of vote " + voteId + " is unreadable", e);

@@ -36,13 +36,15 @@ public final class VotePublisher implements AutoCloseable {
                 .baseUnit("votes")
                 .publishPercentileHistogram()
                 .register(registry);
-        PublishLane.Observer observer = (count, nanos) -> {
+        Unconfirmed.Observer observer = (count, nanos) -> {
             confirmLatency.record(nanos, TimeUnit.NANOSECONDS);
             batchSize.record(count);
         };
+        PublishLane.Destination destination = new PublishLane.Destination(connection, rabbit.queue());
+        PublishLane.Limits limits = new PublishLane.Limits(votes.publishMaxBatch(), votes.confirmTimeout());
         for (int i = 0; i < votes.publishChannels(); i++) {
-            PublishLane lane = new PublishLane(i, connection, rabbit.queue(), codec, votes.publishMaxBatch(),
-                    votes.publishMaxInFlight(), votes.confirmTimeout(), observer);
+            PublishLane lane = new PublishLane(i, destination, codec, limits,
+                    new Unconfirmed(votes.publishMaxInFlight(), observer, System::nanoTime), System::nanoTime);
             lanes.add(lane);
             // A platform thread: its timed waits then cost no virtual-thread timer each.
             threads.add(Thread.ofPlatform().name("publish-lane-" + i).daemon().start(lane));

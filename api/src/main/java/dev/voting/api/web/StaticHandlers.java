@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Files shipped in the jar: the OpenAPI document, the live results page ({@code /}, {@code /static/*})
- * and Swagger UI ({@code /docs}, {@code /docs/*}) from the swagger-ui webjar, with our own
+ * Files shipped in the jar: the OpenAPI document, the live results page ({@code /}, {@code /static/*}),
+ * the ballot page ({@code /vote/{pollId}}) and Swagger UI ({@code /docs}, {@code /docs/*}) from the swagger-ui webjar, with our own
  * initializer. Every file is named in a fixed list and read once at start-up, so a request names a
  * key in a map, never a path: there is nothing to traverse, and a missing file stops the start.
  */
@@ -23,10 +23,10 @@ public final class StaticHandlers {
     /** The webjar's files the docs page uses; our docs.html and initializer replace its index and demo spec. */
     private static final List<String> SWAGGER_FILES = List.of(
             "swagger-ui.css", "swagger-ui-bundle.js", "index.css", "favicon-32x32.png", "favicon-16x16.png");
-    private static final List<String> SITE_FILES = List.of("app.js", "app.css", "favicon.svg");
+    private static final List<String> SITE_FILES = List.of("app.js", "vote.js", "app.css", "favicon.svg");
     private static final String REVALIDATE = "no-cache";
     private static final String LONG_LIVED = "public, max-age=86400";
-    /** The results page loads nothing but its own files and talks to nothing but this API. */
+    /** The pages load nothing but their own files and talk to nothing but this API. */
     private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'";
 
@@ -39,6 +39,7 @@ public final class StaticHandlers {
 
     private final Asset openApi = new Asset("application/yaml; charset=utf-8", resource("/openapi.yaml"), REVALIDATE);
     private final Asset index = new Asset("text/html; charset=utf-8", resource("/web/index.html"), REVALIDATE);
+    private final Asset ballot = new Asset("text/html; charset=utf-8", resource("/web/vote.html"), REVALIDATE);
     private final Asset docsPage = new Asset("text/html; charset=utf-8", resource("/web/docs.html"), REVALIDATE);
     private final Map<String, Asset> site = new HashMap<>();
     private final Map<String, Asset> docs = new HashMap<>();
@@ -63,6 +64,12 @@ public final class StaticHandlers {
         return index.response().withHeader("Content-Security-Policy", PAGE_POLICY);
     }
 
+    /** {@code GET /vote/{pollId}}: the ballot page; its script reads the poll and says whether it exists. */
+    public Response ballot(Call call) {
+        call.pathId("pollId", "poll");
+        return ballot.response().withHeader("Content-Security-Policy", PAGE_POLICY);
+    }
+
     /** {@code GET /static/{file}}: the page's script, style and icon. */
     public Response site(Call call) {
         return find(site, call.pathParam("file"));
@@ -71,6 +78,11 @@ public final class StaticHandlers {
     /** {@code GET /docs}: Swagger UI on {@code /openapi.yaml}. */
     public Response docsPage(Call call) {
         return docsPage.response();
+    }
+
+    /** {@code GET /docs/}: the docs page has one address, so that relative links and bookmarks agree. */
+    public Response docsSlash(Call call) {
+        return Response.empty(301).withHeader("Location", "/docs");
     }
 
     /** {@code GET /docs/{file}}: Swagger UI's own files. */

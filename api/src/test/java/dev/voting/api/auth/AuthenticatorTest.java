@@ -37,7 +37,7 @@ class AuthenticatorTest {
     private static String refusal(Authenticator authenticator, String header) {
         ProblemException e = assertThrows(ProblemException.class, () -> authenticator.verify(header));
         assertEquals(401, e.problem().status());
-        assertEquals("invalid_token", e.problem().type());
+        assertEquals("/problems/invalid_token", e.problem().type());
         assertFalse(e.problem().detail().contains(SECRET));
         return e.problem().detail();
     }
@@ -50,6 +50,14 @@ class AuthenticatorTest {
         assertEquals(Set.of("admin", "voter"), principal.roles());
         assertTrue(principal.isAdmin());
         assertFalse(authenticator.verify(bearer(valid("bob").sign(Algorithm.HMAC256(SECRET)))).isAdmin());
+    }
+
+    @Test
+    void aDoubledSchemeIsNamedAsSuch() {
+        String token = valid("alice").sign(Algorithm.HMAC256(SECRET));
+        String detail = refusal(authenticator, "Bearer Bearer " + token);  // "Bearer ey…" pasted into Swagger UI's dialog
+        assertTrue(detail.startsWith("the Authorization header names the Bearer scheme twice"), detail);
+        assertTrue(refusal(authenticator, "bearer  BEARER " + token).contains("twice"));
     }
 
     @Test

@@ -32,7 +32,7 @@ class TokenAttacksTest {
     private static String refusal(Authenticator authenticator, String token) {
         ProblemException e = assertThrows(ProblemException.class, () -> authenticator.verify("Bearer " + token));
         assertEquals(401, e.problem().status());
-        assertEquals("invalid_token", e.problem().type());
+        assertEquals("/problems/invalid_token", e.problem().type());
         assertFalse(e.problem().detail().contains(SECRET), "no secret in the refusal");
         assertFalse(e.problem().detail().contains(token), "no token in the refusal");
         return e.problem().detail();

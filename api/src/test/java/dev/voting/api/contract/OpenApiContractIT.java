@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,34 @@ class OpenApiContractIT {
         assertTrue(checked[0] >= 5, "the operations carry examples");
     }
 
+    /** Swagger UI shows a response's example, or else one it makes from the schema: a 403 would show the first type's 400. */
+    @Test
+    void everyProblemResponseHasExamplesOfItsOwnStatus() {
+        List<String> wrong = new ArrayList<>();
+        contract.spec().path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                operation.getValue().path("responses").properties().forEach(response -> {
+                    JsonNode media = contract.resolve(response.getValue()).path("content").path("application/problem+json");
+                    if (media.isMissingNode()) {
+                        return;
+                    }
+                    List<JsonNode> examples = new ArrayList<>();
+                    if (media.has("example")) {
+                        examples.add(media.get("example"));
+                    }
+                    media.path("examples").forEach(e -> examples.add(e.path("value")));
+                    String where = operation.getKey() + " " + path.getKey() + " " + response.getKey();
+                    if (examples.isEmpty()) {
+                        wrong.add(where + ": no example");
+                    }
+                    for (JsonNode example : examples) {
+                        if (!response.getKey().equals("default") && !response.getKey().equals(example.path("status").asText())) {
+                            wrong.add(where + ": an example of status " + example.path("status"));
+                        }
+                    }
+                })));
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
     @Test
     void realResponsesMatchTheDocument() throws Exception {
         String admin = Tokens.admin();
@@ -124,6 +153,7 @@ class OpenApiContractIT {
         call("GET", "/readyz", "/readyz", null, null, null, 200);
         call("GET", "/metrics", "/metrics", null, null, null, 200);
         call("GET", "/docs", "/docs", null, null, null, 200);
+        assertEquals("/docs", call("GET", "/docs/", "/docs/", null, null, null, 301).header("Location"));
         call("GET", "/docs/{file}", "/docs/swagger-ui-bundle.js", null, null, null, 200);
         call("GET", "/docs/{file}", "/docs/swagger-ui.css", null, null, null, 200);
         call("GET", "/docs/{file}", "/docs/favicon-32x32.png", null, null, null, 200);
@@ -132,6 +162,7 @@ class OpenApiContractIT {
         call("GET", "/docs/{file}", "/docs/..%2F..%2Fopenapi.yaml", null, null, null, 404);
         call("GET", "/", "/", null, null, null, 200);
         call("GET", "/static/{file}", "/static/app.js", null, null, null, 200);
+        call("GET", "/static/{file}", "/static/vote.js", null, null, null, 200);
         call("GET", "/static/{file}", "/static/app.css", null, null, null, 200);
         call("GET", "/static/{file}", "/static/favicon.svg", null, null, null, 200);
         call("GET", "/static/{file}", "/static/%2e%2e%2fopenapi.yaml", null, null, null, 404);
@@ -157,6 +188,9 @@ class OpenApiContractIT {
         call("GET", "/api/v1/polls", "/api/v1/polls?colour=red", null, null, null, 400);
         call("GET", "/api/v1/polls/{pollId}", "/api/v1/polls/" + pollId, null, null, null, 200);
         call("GET", "/api/v1/polls/{pollId}", "/api/v1/polls/999999999", null, null, null, 404);
+        ApiClient.Reply ballot = call("GET", "/vote/{pollId}", "/vote/" + pollId, null, null, null, 200);
+        assertTrue(ballot.header("Content-Security-Policy").startsWith("default-src 'self'"), "the ballot page is same-origin only");
+        call("GET", "/vote/{pollId}", "/vote/not-a-poll", null, null, null, 404);
 
         // votes
         String votePath = "/api/v1/polls/" + pollId + "/votes";
@@ -166,7 +200,7 @@ class OpenApiContractIT {
         assertEquals("contract-vote-1", accepted.header("X-Request-Id"), "the client's request id comes back");
         String voteId = accepted.json().path("voteId").asText();
         ApiClient.Reply repeat = call("POST", voteTemplate, votePath, alice, "{\"candidateId\":" + pizza + "}", json, 409);
-        assertEquals("already_voted", repeat.type());
+        assertEquals("/problems/already_voted", repeat.type());
         call("POST", voteTemplate, votePath, Tokens.voter("contract-bob"), "{\"candidateId\":999999999}", json, 422);
         call("POST", voteTemplate, "/api/v1/polls/999999999/votes", alice, "{\"candidateId\":1}", json, 404);
         call("POST", voteTemplate, votePath, null, "{\"candidateId\":1}", json, 401);
@@ -196,7 +230,7 @@ class OpenApiContractIT {
         Instant closesAt = Instant.parse(closing.path("closesAt").asText());
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), closesAt).toMillis() + 10));
         ApiClient.Reply closed = call("POST", voteTemplate, votePath, Tokens.voter("contract-late"), "{\"candidateId\":" + pizza + "}", json, 409);
-        assertEquals("poll_closed", closed.type());
+        assertEquals("/problems/poll_closed", closed.type());
 
         // 429, from a second API on the same slice with a voter limit of one vote
         try (ApiApplication limited = ApiApplication.start(env.config(Map.of(
@@ -224,6 +258,30 @@ class OpenApiContractIT {
         Set<String> uncalled = new TreeSet<>(contract.operations());
         uncalled.removeAll(called);
         assertTrue(uncalled.isEmpty(), "documented operations the test never called: " + uncalled);
+    }
+
+    @Test
+    void headIsAnsweredWhereverGetIs() {
+        long pollId = client.createPoll("Contract HEAD", "A", "B").path("id").asLong();
+        List<String> files = List.of("/", "/docs", "/openapi.yaml", "/static/app.js", "/docs/swagger-ui.css", "/vote/" + pollId);
+        List<String> documents = List.of("/healthz", "/api/v1/polls?status=open", "/api/v1/polls/" + pollId,
+                "/api/v1/polls/" + pollId + "/results", "/api/v1/polls/999999999", "/docs/");
+        for (String path : Stream.concat(files.stream(), documents.stream()).toList()) {
+            ApiClient.Reply get = client.get(path);
+            ApiClient.Reply head = client.send(client.request(path, null).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(get.status(), head.status(), "HEAD " + path);
+            assertEquals(get.header("Content-Type"), head.header("Content-Type"), "HEAD " + path);
+            assertEquals("", head.body(), "HEAD " + path);
+            if (files.contains(path)) {
+                assertEquals(Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length), head.header("Content-Length"),
+                        "HEAD " + path);
+            }
+        }
+        // a stream's HEAD ends at once, with the stream's headers
+        ApiClient.Reply stream = client.send(client.request("/api/v1/polls/" + pollId + "/results/stream", null)
+                .timeout(Duration.ofSeconds(5)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, stream.status());
+        assertEquals("text/event-stream", stream.header("Content-Type").split(";")[0]);
     }
 
     /** The stream's first {@code results} event, checked like a body; the stream is then dropped. */

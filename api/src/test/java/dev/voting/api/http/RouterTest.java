@@ -58,7 +58,8 @@ class RouterTest {
     private static void assertProblem(FakeExchange exchange, JsonNode body, int status, String type) {
         assertEquals(status, exchange.getResponseCode(), exchange.body());
         assertEquals("application/problem+json", exchange.getResponseHeaders().getFirst("Content-Type"));
-        assertEquals(type, body.path("type").asText());
+        assertEquals("/problems/" + type, body.path("type").asText());
+        assertEquals(exchange.getResponseHeaders().getFirst("X-Request-Id"), body.path("instance").asText(), "instance: the request id");
         assertEquals(status, body.path("status").asInt());
         assertFalse(body.path("title").asText().isEmpty());
         assertFalse(body.path("detail").asText().isEmpty());
@@ -69,9 +70,11 @@ class RouterTest {
     @Test
     void matchingRouteAnswersWithItsPathParameters() throws Exception {
         FakeExchange exchange = call("GET", "/things/42", "");
-        assertEquals(42, send(exchange).path("id").asInt());
+        RequestFacts facts = new RequestFacts();
+        facts.during(() -> router.handle(exchange));
+        assertEquals(42, mapper.readTree(exchange.body()).path("id").asInt());
         assertEquals(200, exchange.getResponseCode());
-        assertEquals("/things/{id}", exchange.getAttribute(Router.ROUTE_ATTRIBUTE));
+        assertEquals("/things/{id}", facts.route(), "the route, for the metrics filter");
     }
 
     @Test
@@ -82,9 +85,30 @@ class RouterTest {
         assertProblem(trailing, send(trailing), 404, "not_found");
         FakeExchange wrongMethod = call("DELETE", "/things/42", "");
         assertProblem(wrongMethod, send(wrongMethod), 405, "method_not_allowed");
-        assertEquals("GET", wrongMethod.getResponseHeaders().getFirst("Allow"));
+        assertEquals("GET, HEAD", wrongMethod.getResponseHeaders().getFirst("Allow"));
         FakeExchange notAnId = call("GET", "/things/1%20OR%201=1", "");
         assertProblem(notAnId, send(notAnId), 404, "not_found");
+    }
+
+    @Test
+    void headIsAnsweredWhereverGetIsWithoutTheBody() throws Exception {
+        FakeExchange get = call("GET", "/things/42", "");
+        send(get);
+        FakeExchange head = call("HEAD", "/things/42", "");
+        router.handle(head);
+        assertEquals(200, head.getResponseCode());
+        assertEquals("", head.body(), "no body");
+        assertEquals(-1, head.declaredLength(), "the JDK server wants -1 for a HEAD");
+        assertEquals(Integer.toString(get.body().length()), head.getResponseHeaders().getFirst("Content-Length"));
+        assertEquals("application/json", head.getResponseHeaders().getFirst("Content-Type"));
+        FakeExchange missing = call("HEAD", "/things/1%20OR%201=1", "");
+        router.handle(missing);
+        assertEquals(404, missing.getResponseCode());
+        assertEquals("", missing.body());
+        FakeExchange headOfPost = call("HEAD", "/things", "");
+        router.handle(headOfPost);
+        assertEquals(405, headOfPost.getResponseCode());
+        assertEquals("POST", headOfPost.getResponseHeaders().getFirst("Allow"));
     }
 
     @Test

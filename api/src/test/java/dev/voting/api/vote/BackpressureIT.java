@@ -43,7 +43,7 @@ class BackpressureIT {
             }
             assertNotNull(full, "the queue refused publishes before 10 votes");
             assertEquals(503, full.status(), full.body());
-            assertEquals("service_unavailable", full.type());
+            assertEquals("/problems/service_unavailable", full.type());
             assertNotNull(full.header("Retry-After"));
             long depth = env.messagesReady(env.queue());
             assertEquals(accepted, depth, "every 202 is in the queue, one message each");

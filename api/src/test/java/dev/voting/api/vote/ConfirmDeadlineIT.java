@@ -63,7 +63,7 @@ class ConfirmDeadlineIT {
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(503, frozen.status(), frozen.body());
-            assertEquals("outcome_unknown", frozen.type(), "the vote may still be queued: never 'not recorded'");
+            assertEquals("/problems/outcome_unknown", frozen.type(), "the vote may still be queued: never 'not recorded'");
             assertNotNull(frozen.header("Retry-After"));
             assertTrue(frozen.json().path("detail").asText().contains("did not confirm"), frozen.body());
             assertTrue(waitedMillis >= CONFIRM_TIMEOUT.toMillis() && waitedMillis < CONFIRM_TIMEOUT.toMillis() + 1_500,

@@ -44,7 +44,7 @@ class OrphanedClaimIT {
 
             ApiClient.Reply retry = client.vote(pollId, "olga", poll.path("candidates").get(1).path("id").asLong());
             assertEquals(409, retry.status(), retry.body());
-            assertEquals("already_voted", retry.type());
+            assertEquals("/problems/already_voted", retry.type());
             assertEquals(orphan.voteId().toString(), retry.json().path("voteId").asText());
             assertEquals(queued + 1, env.messagesReady(env.queue()), "the original was published again");
             List<Vote> published = takeLast(env, queued + 1);

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Past {@code API_MAX_VOTES_IN_FLIGHT} votes waiting on a slow dependency, a vote is answered 503
  * at once instead of queueing until the client gives up (G7), and the votes in flight still succeed.
+ * The metrics count those 503s as sheds ({@code shed="true"}), not as errors.
  */
 class OverloadIT {
     private static final int MAX_IN_FLIGHT = 2;
@@ -72,6 +73,13 @@ class OverloadIT {
             assertTrue(System.nanoTime() - start > 1_000_000_000L, "the admitted votes did wait for Redis");
             assertEquals(MAX_IN_FLIGHT, env.messagesReady(env.queue()), "only the admitted votes were queued");
             assertEquals(202, client.vote(pollId, "overload-after", a).status(), "the permits came back");
+            // the sheds are counted apart from errors, so that the error-rate alert does not fire on them
+            List<String> requests = client.get("/metrics").body().lines()
+                    .filter(l -> l.startsWith("http_server_requests_seconds_count{") && l.contains("route=\"/api/v1/polls/{pollId}/votes\""))
+                    .toList();
+            assertTrue(requests.stream().anyMatch(l -> l.contains("shed=\"true\"") && l.contains("status=\"503\"")
+                    && l.matches(".* " + (VOTES - MAX_IN_FLIGHT) + "(\\.0)?")), "sheds: " + requests);
+            assertTrue(requests.stream().anyMatch(l -> l.contains("shed=\"false\"") && l.contains("status=\"202\"")), "votes: " + requests);
         }
     }
 }

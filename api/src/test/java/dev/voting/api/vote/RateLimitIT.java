@@ -35,7 +35,7 @@ class RateLimitIT {
 
             ApiClient.Reply limited = client.vote(pollId, "rita", a);
             assertEquals(429, limited.status(), limited.body());
-            assertEquals("rate_limited", limited.type());
+            assertEquals("/problems/rate_limited", limited.type());
             assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
             assertEquals("1;w=1", limited.header("RateLimit-Policy"));
             Matcher header = Pattern.compile("limit=1, remaining=0, reset=(\\d+)").matcher(limited.header("RateLimit"));

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * When Redis cannot say whether a voter already voted (it is down, or answers errors such as OOM or
  * READONLY), the API asks PostgreSQL: a voter with a counted vote gets 409 naming it; anyone else
  * gets 503 "not recorded" with Retry-After, and nothing is queued. Never a 500, and never a 202 that
- * a vote still in the queue could break (G9).
+ * a vote still in the queue could break (G9). Meanwhile {@code /readyz} stays 200, naming Redis as degraded.
  */
 class RedisOutageIT {
 
@@ -38,6 +38,10 @@ class RedisOutageIT {
             Ballot ballot = Ballot.create(client, env, "Redis down");
             redis.kill();
             ballot.assertEveryCallInFlightAtTheCrashIs503();
+            ApiClient.Reply ready = client.get("/readyz");
+            assertEquals(200, ready.status(), "votes are still answered truthfully, so the API stays ready: " + ready.body());
+            assertEquals("[\"Redis\"]", ready.json().path("degraded").toString());
+            assertEquals(200, client.get("/healthz").status());
 
             ballot.assertNotRecorded("nina");
             ballot.assertNamesCountedVote();
@@ -92,7 +96,7 @@ class RedisOutageIT {
             long queued = env.messagesReady(env.queue());
             ApiClient.Reply reply = client.vote(pollId, voter, a);
             assertEquals(503, reply.status(), reply.body());
-            assertEquals("service_unavailable", reply.type(), "nothing was claimed or published: not recorded");
+            assertEquals("/problems/service_unavailable", reply.type(), "nothing was claimed or published: not recorded");
             assertNotNull(reply.header("Retry-After"));
             assertFalse(reply.json().path("voteId").asText().isEmpty(), "names the vote that is not recorded");
             assertEquals(queued, env.messagesReady(env.queue()), "nothing queued");
@@ -107,10 +111,10 @@ class RedisOutageIT {
             for (int i = 0; i < 8; i++) {
                 ApiClient.Reply reply = client.vote(pollId, "in-flight-" + i, a);
                 assertEquals(503, reply.status(), reply.body());
-                if (reply.type().equals("service_unavailable")) {
+                if (reply.type().equals("/problems/service_unavailable")) {
                     return;
                 }
-                assertEquals("outcome_unknown", reply.type(), reply.body());
+                assertEquals("/problems/outcome_unknown", reply.type(), reply.body());
             }
             fail("votes stay in doubt after Redis is gone");
         }

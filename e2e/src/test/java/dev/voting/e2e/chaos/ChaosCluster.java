@@ -19,7 +19,7 @@ import dev.voting.testkit.process.Ports;
 import dev.voting.testkit.process.Processes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.IOException;
@@ -184,13 +184,13 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /** A client of the chaos Redis, for the faults that command it rather than signal it. */
-    RedisClient redisClient() {
+    UnifiedJedis redisClient() {
         return RedisClients.create(config().redis());
     }
 
     /** {@code FLUSHALL}: every marker, bucket, pending vote and count gone, the server still up. */
     void flushRedis() {
-        try (RedisClient client = redisClient()) {
+        try (UnifiedJedis client = redisClient()) {
             client.flushAll();
         }
     }
@@ -201,7 +201,7 @@ final class ChaosCluster implements AutoCloseable {
      * indeed refused.
      */
     boolean redisOutOfMemory(Duration length) {
-        try (RedisClient client = redisClient()) {
+        try (UnifiedJedis client = redisClient()) {
             Map<String, String> before = client.configGet("maxmemory", "maxmemory-policy");
             client.configSet(Map.of("maxmemory-policy", "noeviction", "maxmemory", "1"));
             try {
@@ -222,7 +222,7 @@ final class ChaosCluster implements AutoCloseable {
 
     /** {@code CLIENT PAUSE <ms> WRITE}: Redis holds every write (and every script) for {@code length}, then goes on. */
     void pauseRedisWrites(Duration length) {
-        try (RedisClient client = redisClient()) {
+        try (UnifiedJedis client = redisClient()) {
             client.sendCommand(Protocol.Command.CLIENT, "PAUSE", Long.toString(length.toMillis()), "WRITE");
         }
     }

@@ -9,7 +9,7 @@ import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.process.Child;
 import dev.voting.worker.DeadLetters;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -251,7 +251,7 @@ final class ChaosRun {
     private Map<Long, Long> awaitRedis(ChaosCluster cluster, List<Poll> polls, Map<Long, Long> pgCounts) {
         CountsCache cache = new CountsCache(new RedisKeys(cluster.config().redis().keyPrefix()));
         Map<Long, Long> redis = new HashMap<>();
-        try (RedisClient client = RedisClients.create(cluster.config().redis())) {
+        try (UnifiedJedis client = RedisClients.create(cluster.config().redis())) {
             for (int i = 0; i < 100; i++) {
                 redis.clear();
                 polls.forEach(poll -> redis.putAll(cache.read(client, poll.id())));

@@ -255,12 +255,7 @@ final class LoadGenerator {
             JsonNode body = response.body().isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(response.body());
             String type = body.path("type").isTextual() ? body.path("type").asText() : null;
             String detail = body.path("detail").isTextual() ? body.path("detail").asText() : null;
-            Kind kind = switch (status) {
-                case 202 -> Kind.ACCEPTED;
-                case 409 -> "already_voted".equals(type) ? Kind.ALREADY_VOTED : Kind.REFUSED;
-                case 429 -> Kind.RATE_LIMITED;
-                default -> status >= 500 ? Kind.UNKNOWN : Kind.REFUSED;
-            };
+            Kind kind = kindOf(status, type);
             Long candidateId = body.path("candidateId").isIntegralNumber() ? body.path("candidateId").asLong() : null;
             return new Outcome(attempt, kind, status, type, detail, uuid(body.path("voteId")), candidateId, retry, retryAfter,
                     api, sentAt, System.nanoTime());
@@ -270,6 +265,16 @@ final class LoadGenerator {
             Thread.currentThread().interrupt();
             return unanswered(attempt, retry, api, sentAt);
         }
+    }
+
+    /** What an answer (its status and problem type; status 0 for none at all) means for the accounting. */
+    static Kind kindOf(int status, String type) {
+        return switch (status) {
+            case 202 -> Kind.ACCEPTED;
+            case 409 -> "/problems/already_voted".equals(type) ? Kind.ALREADY_VOTED : Kind.REFUSED;
+            case 429 -> Kind.RATE_LIMITED;
+            default -> status >= 500 || status == 0 ? Kind.UNKNOWN : Kind.REFUSED;
+        };
     }
 
     private static Outcome unanswered(Attempt attempt, boolean retry, int api, long sentAt) {

@@ -33,8 +33,8 @@ import java.util.UUID;
 record Truth(long acceptedNotCounted, long notRecordedCounted, long alreadyVotedWrong, long pollClosed, long closedEarly,
              List<Violation> violations) {
 
-    static final String NOT_RECORDED = "service_unavailable";
-    static final String OUTCOME_UNKNOWN = "outcome_unknown";
+    static final String NOT_RECORDED = "/problems/service_unavailable";
+    static final String OUTCOME_UNKNOWN = "/problems/outcome_unknown";
 
     /** One untrue answer: which counter it counts in, the answer, and what the database holds instead. */
     record Violation(String counter, Outcome outcome, String found) {
@@ -93,7 +93,7 @@ record Truth(long acceptedNotCounted, long notRecordedCounted, long alreadyVoted
             } else if (outcome.kind() == Kind.UNKNOWN) {
                 unclear.add(key);
             }
-            if ("poll_closed".equals(outcome.type())) {
+            if ("/problems/poll_closed".equals(outcome.type())) {
                 pollClosed++;
                 Long closed = closedAt.get(attempt.pollId());
                 if (closed == null || outcome.answeredAt() < closed) {

@@ -18,14 +18,14 @@ class VerdictTest {
     private static final long CANDIDATE = 10;
     private static final long OTHER_CANDIDATE = 11;
 
-    /** An answer as the load generator records it; a 409 {@code already_voted} names {@link #CANDIDATE}. */
+    /** An answer as the load generator records it; a 409 {@code /problems/already_voted} names {@link #CANDIDATE}. */
     private static Outcome outcome(String voter, Kind kind, UUID voteId, boolean retry) {
         return switch (kind) {
             case ACCEPTED -> answer(voter, 202, null, voteId, null, retry);
-            case ALREADY_VOTED -> answer(voter, 409, "already_voted", voteId, CANDIDATE, retry);
+            case ALREADY_VOTED -> answer(voter, 409, "/problems/already_voted", voteId, CANDIDATE, retry);
             case UNKNOWN -> answer(voter, 0, null, null, null, retry);  // timeout or reset
-            case RATE_LIMITED -> answer(voter, 429, "rate_limited", null, null, retry);
-            case REFUSED -> answer(voter, 422, "unknown_candidate", null, null, retry);
+            case RATE_LIMITED -> answer(voter, 429, "/problems/rate_limited", null, null, retry);
+            case REFUSED -> answer(voter, 422, "/problems/unknown_candidate", null, null, retry);
         };
     }
 
@@ -35,14 +35,8 @@ class VerdictTest {
 
     private static Outcome answerAt(String voter, int status, String type, UUID voteId, Long candidateId, boolean retry,
                                     long answeredAt) {
-        Kind kind = switch (status) {
-            case 202 -> Kind.ACCEPTED;
-            case 409 -> "already_voted".equals(type) ? Kind.ALREADY_VOTED : Kind.REFUSED;
-            case 429 -> Kind.RATE_LIMITED;
-            default -> status >= 500 || status == 0 ? Kind.UNKNOWN : Kind.REFUSED;
-        };
-        return new Outcome(new Attempt(POLL, voter, CANDIDATE), kind, status, type, null, voteId, candidateId, retry, true, 1,
-                answeredAt, answeredAt);
+        return new Outcome(new Attempt(POLL, voter, CANDIDATE), LoadGenerator.kindOf(status, type), status, type, null, voteId,
+                candidateId, retry, true, 1, answeredAt, answeredAt);
     }
 
     private static Verdict.Row row(UUID id, String voter) {
@@ -192,8 +186,8 @@ class VerdictTest {
         Verdict verdict = judge(List.of(
                         outcome("lee", Kind.ACCEPTED, lee, false),
                         outcome("lee", Kind.ALREADY_VOTED, UUID.randomUUID(), false),  // another id
-                        answer("lee", 409, "already_voted", lee, OTHER_CANDIDATE, false),  // the right id, the wrong candidate
-                        answer("lee", 409, "already_voted", lee, null, false),  // no candidate at all
+                        answer("lee", 409, "/problems/already_voted", lee, OTHER_CANDIDATE, false),  // the right id, the wrong candidate
+                        answer("lee", 409, "/problems/already_voted", lee, null, false),  // no candidate at all
                         outcome("max", Kind.UNKNOWN, null, false),
                         outcome("max", Kind.ALREADY_VOTED, counted, true)),
                 List.of(row(lee, "lee"), row(counted, "max")), List.of(), 2, 2);
@@ -204,12 +198,12 @@ class VerdictTest {
     @Test
     void pollClosedBeforeTheCloseWasSentIsEarly() {
         Verdict verdict = judge(List.of(
-                        answerAt("ned", 409, "poll_closed", null, null, false, 100),
-                        answerAt("ola", 409, "poll_closed", null, null, false, 300)),
+                        answerAt("ned", 409, "/problems/poll_closed", null, null, false, 100),
+                        answerAt("ola", 409, "/problems/poll_closed", null, null, false, 300)),
                 List.of(), List.of(), 0, 0, Map.of(POLL, 200L));
         assertEquals(2, verdict.truth().pollClosed());
         assertEquals(1, verdict.truth().closedEarly());
-        assertEquals(1, judge(List.of(answerAt("pat", 409, "poll_closed", null, null, false, 300)), List.of(), List.of(), 0, 0)
+        assertEquals(1, judge(List.of(answerAt("pat", 409, "/problems/poll_closed", null, null, false, 300)), List.of(), List.of(), 0, 0)
                 .truth().closedEarly(), "a poll never closed");
     }
 }

@@ -113,7 +113,46 @@ class OpsConfigIT {
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
         assertTrue(alerts.containsAll(Set.of("VotingDeadLetterQueueGrowing", "VotingConsumerLagGrowing", "VotingCountsDrift",
-                "VotingHighErrorRate", "VotingNoWorkerConsuming")), "the alerts the runbook promises: " + alerts);
+                "VotingHighErrorRate", "VotingNoWorkerConsuming", "VotingApiDown", "VotingLoadShed")),
+                "the alerts the runbook promises: " + alerts);
+    }
+
+    /** Scrape jobs are named differently in docker-compose, Kubernetes and elsewhere; the apps' own label is not. */
+    @Test
+    void alertsTellTheAppsApartByTheirLabelNotByAJobName() throws IOException {
+        JsonNode rules = YAML.readTree(RepoFiles.read("ops/prometheus/alerts.yml"));
+        List<String> byJob = new ArrayList<>();
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String expr = rule.path("expr").asText();
+                if (expr.matches("(?s).*\\bjob\\s*(=|!=|=~|!~)\\s*\".*") || rule.path("annotations").toString().contains("$labels.job")) {
+                    byJob.add(rule.path("alert").asText() + ": " + expr);
+                }
+            }
+        }
+        assertTrue(byJob.isEmpty(), "rules that name a scrape job:\n" + String.join("\n", byJob));
+    }
+
+    @Test
+    void dashboardTakesItsDataSourceJobAndInstanceAsVariables() throws IOException {
+        JsonNode dashboard = JSON.readTree(RepoFiles.read("ops/grafana/dashboards/voting-pipeline.json"));
+        JsonNode input = dashboard.path("__inputs").path(0);
+        assertEquals("DS_PROMETHEUS", input.path("name").asText(), "an import asks for the data source");
+        assertEquals("datasource", input.path("type").asText());
+        List<String> variables = new ArrayList<>();
+        dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+        assertEquals(List.of("DS_PROMETHEUS", "job", "instance"), variables, "provisioned, the data source is a variable too");
+        List<String> unscoped = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                String rest = expr.replaceAll("[a-zA-Z_:][a-zA-Z0-9_:]*\\{job=~\"\\$job\",instance=~\"\\$instance\"[^}]*}", "0");
+                if (!PromQl.metricNames(rest).isEmpty()) {  // a metric read without the two matchers
+                    unscoped.add(panel.path("title").asText() + ": " + expr);
+                }
+            }
+        }
+        assertTrue(unscoped.isEmpty(), "queries that ignore the job and instance variables:\n" + String.join("\n", unscoped));
     }
 
     @Test
@@ -126,7 +165,7 @@ class OpsConfigIT {
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
                 targets++;
-                assertEquals("prometheus", target.path("datasource").path("uid").asText(), "panel " + panel.path("title"));
+                assertEquals("${DS_PROMETHEUS}", target.path("datasource").path("uid").asText(), "panel " + panel.path("title"));
                 for (String metric : PromQl.metricNames(target.path("expr").asText())) {
                     read.add(metric);
                     if (!exported.contains(metric)) {

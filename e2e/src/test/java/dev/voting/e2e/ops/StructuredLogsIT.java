@@ -77,7 +77,7 @@ class StructuredLogsIT {
             List<JsonNode> workerLines = jsonLines(logs.resolve("worker.log"));
             assertTrue(apiLines.stream().anyMatch(l -> l.path("formattedMessage").asText().startsWith("API listening")), "API start logged");
             assertTrue(workerLines.stream().anyMatch(line -> line.path("mdc").path("requestId").asText().contains(requestId)
-                            && line.path("loggerName").asText().endsWith("ConsumerLane")),
+                            && line.path("loggerName").asText().endsWith("BatchHandler")),
                     "the worker's line about the batch names the request in its MDC");
 
             for (Path log : List.of(logs.resolve("api.log"), logs.resolve("worker.log"))) {

@@ -9,7 +9,7 @@ import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
 import dev.voting.shared.redis.RedisClients;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -93,7 +93,7 @@ public final class Slice {
         } catch (IOException | RuntimeException | TimeoutException e) {
             System.err.println("could not delete the queues of " + name + ": " + e.getMessage());
         }
-        try (RedisClient redis = RedisClients.create(config.redis())) {
+        try (UnifiedJedis redis = RedisClients.create(config.redis())) {
             deleteKeys(redis, name + ":");
         } catch (RuntimeException e) {
             System.err.println("could not delete the Redis keys of " + name + ": " + e.getMessage());
@@ -104,7 +104,7 @@ public final class Slice {
         return Postgres.pool(new Config.Database(config.database().url(), name, 2), "loadtest", new SimpleMeterRegistry());
     }
 
-    private static void deleteKeys(RedisClient redis, String prefix) {
+    private static void deleteKeys(UnifiedJedis redis, String prefix) {
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams match = new ScanParams().match(prefix + "*").count(5_000);
         do {

@@ -43,11 +43,12 @@ public final class ApiCalls {
         }
     }
 
-    /** True when {@code /readyz} says PostgreSQL, Redis and RabbitMQ all answer. */
+    /** True when {@code /readyz} says the API takes votes with nothing degraded: PostgreSQL, Redis and RabbitMQ all answer. */
     public boolean ready() {
         try {
-            return send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz")).timeout(Duration.ofSeconds(2)).GET().build())
-                    .statusCode() == 200;
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
+                    .timeout(Duration.ofSeconds(2)).GET().build());
+            return response.statusCode() == 200 && mapper.readTree(response.body()).path("degraded").isEmpty();
         } catch (IOException e) {
             return false;
         }

@@ -2,6 +2,7 @@ package dev.voting.shared.amqp;
 
 import com.rabbitmq.client.Channel;
 import dev.voting.shared.config.Config;
+import dev.voting.shared.lifecycle.StartupException;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -16,6 +17,16 @@ import java.util.Map;
  */
 public final class VoteQueue {
     private VoteQueue() {
+    }
+
+    /** Declares the topology as a process starts: a failure ends start-up naming the queue and the broker. */
+    public static void declareAtStartup(ConnectionHolder rabbit, Amqp amqp, Config.Rabbit config) {
+        try (Channel channel = rabbit.openChannel()) {
+            declare(channel, config);
+        } catch (Exception e) {
+            throw new StartupException("cannot declare the queue " + config.queue() + " on RabbitMQ at "
+                    + amqp.where() + ": " + e.getMessage(), e);
+        }
     }
 
     public static void declare(Channel channel, Config.Rabbit config) throws IOException {

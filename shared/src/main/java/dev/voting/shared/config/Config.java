@@ -3,6 +3,8 @@ package dev.voting.shared.config;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,7 +50,15 @@ public record Config(
         }
     }
 
-    public record Redis(URI uri, String keyPrefix, int poolSize) {
+    /**
+     * One Redis at {@code uri}, or, when {@code sentinels} ("host:port") are given, whichever server
+     * they name master of {@code masterName}, followed through failovers; {@code uri} then gives only
+     * the credentials and the database.
+     */
+    public record Redis(URI uri, String keyPrefix, int poolSize, List<String> sentinels, String masterName) {
+        public boolean viaSentinels() {
+            return !sentinels.isEmpty();
+        }
     }
 
     /** {@code secret} for HS256; {@code publicKeyPem} for RS256/ES256. Empty issuer or audience means "not checked". */
@@ -106,7 +116,9 @@ public record Config(
         var redis = new Redis(
                 env.parsed("REDIS_URL", "redis://127.0.0.1:6379/0", Config::redisUri),
                 env.string("REDIS_KEY_PREFIX", "voting:"),
-                env.integer("REDIS_POOL_SIZE", 64, 1, 1000));
+                env.integer("REDIS_POOL_SIZE", 64, 1, 1000),
+                hostPorts(env, "REDIS_SENTINELS"),
+                env.string("REDIS_MASTER_NAME", "mymaster"));
 
         var jwt = new Jwt(
                 env.oneOf("JWT_ALGORITHM", "HS256", Set.of("HS256", "RS256", "ES256")),
@@ -168,6 +180,23 @@ public record Config(
         return new Config(database, rabbit, redis, jwt, http, votes, worker, rateLimits, logFormat);
     }
 
+    /** A comma-separated list of host:port, empty when the variable is unset. */
+    private static List<String> hostPorts(Env env, String name) {
+        List<String> hostPorts = new ArrayList<>();
+        for (String item : env.optional(name).split(",")) {
+            String hostPort = item.strip();
+            if (hostPort.isEmpty()) {
+                continue;
+            }
+            int colon = hostPort.lastIndexOf(':');
+            boolean valid = colon > 0 && hostPort.substring(colon + 1).matches("[0-9]{1,5}")
+                    && Integer.parseInt(hostPort.substring(colon + 1)) <= 65_535;
+            env.require(valid, name, "must be a comma-separated list of host:port, not '" + hostPort + "'");
+            hostPorts.add(hostPort);
+        }
+        return List.copyOf(hostPorts);
+    }
+
     private static URI redisUri(String value) {
         return uri(value, Set.of("redis", "rediss"));
     }
@@ -192,7 +221,9 @@ public record Config(
                         + (database.replicaUrl() == null ? "" : " replica=" + database.replicaUrl()),
                 "rabbitmq " + rabbit.url() + " queue=" + rabbit.queue() + " deliveryLimit=" + rabbit.deliveryLimit()
                         + " maxLength=" + rabbit.maxLength() + " quorumSize=" + rabbit.quorumSize(),
-                "redis " + Secrets.maskUrl(redis.uri().toString()) + " prefix=" + redis.keyPrefix() + " pool=" + redis.poolSize(),
+                "redis " + Secrets.maskUrl(redis.uri().toString())
+                        + (redis.viaSentinels() ? " master=" + redis.masterName() + " sentinels=" + redis.sentinels() : "")
+                        + " prefix=" + redis.keyPrefix() + " pool=" + redis.poolSize(),
                 "jwt " + jwt,
                 "http " + http,
                 "votes " + votes,

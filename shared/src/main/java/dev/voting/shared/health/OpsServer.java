@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.voting.shared.lifecycle.Dependency;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,12 +19,11 @@ import java.util.Map;
 
 /**
  * The operator's port of a process without an API: {@code /metrics}, {@code /healthz} and
- * {@code /readyz}. When the configured port is taken (a second worker on one machine), it falls
- * back to a free one and says so, rather than keeping the worker from starting.
+ * {@code /readyz}. A port that is taken stops the start (a {@link BindException}): a worker on a
+ * port nobody scrapes or probes would run unseen. Port 0 asks for a free one (tests, several workers
+ * on one machine); {@link #port()} says which.
  */
 public final class OpsServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
-
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -34,7 +31,7 @@ public final class OpsServer implements AutoCloseable {
 
     public OpsServer(int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper) throws IOException {
         this.mapper = mapper;
-        server = bind(port);
+        server = HttpServer.create(new InetSocketAddress(port), 64);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -42,22 +39,12 @@ public final class OpsServer implements AutoCloseable {
                     case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
                     case "/healthz" -> send(exchange, 200, "application/json", json(Map.of("status", "ok")));
                     case "/readyz" -> ready(exchange, readiness);
-                    default -> send(exchange, 404, "application/problem+json", json(problem(404, "not_found", "Not found",
+                    default -> send(exchange, 404, "application/problem+json", json(problem(404, "/problems/not_found", "Not found",
                             "try /metrics, /healthz or /readyz")));
                 }
             }
         });
         server.start();
-    }
-
-    private static HttpServer bind(int port) throws IOException {
-        try {
-            return HttpServer.create(new InetSocketAddress(port), 64);
-        } catch (BindException e) {
-            HttpServer fallback = HttpServer.create(new InetSocketAddress(0), 64);
-            log.warn("port {} is taken; metrics are on port {} instead", port, fallback.getAddress().getPort());
-            return fallback;
-        }
     }
 
     private void ready(HttpExchange exchange, Readiness readiness) throws IOException {
@@ -72,7 +59,7 @@ public final class OpsServer implements AutoCloseable {
             send(exchange, 200, "application/json", json(Map.of("status", "ready")));
         } else {
             List<String> names = down.stream().map(Dependency::displayName).toList();
-            Map<String, Object> problem = problem(503, "service_unavailable", "Service unavailable",
+            Map<String, Object> problem = problem(503, "/problems/service_unavailable", "Service unavailable",
                     String.join(", ", names) + " not answering");
             problem.put("down", names);
             exchange.getResponseHeaders().set("Retry-After", "5");
@@ -93,9 +80,15 @@ public final class OpsServer implements AutoCloseable {
         return mapper.writeValueAsString(value);
     }
 
+    /** Sends the body; a HEAD gets the headers alone, with the length the body would have. */
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -2,6 +2,7 @@ package dev.voting.shared.metrics;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import dev.voting.shared.amqp.Channels;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.health.Readiness;
@@ -17,7 +18,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -121,13 +121,6 @@ public final class PipelineProbe implements AutoCloseable {
         closed = true;
         thread.interrupt();
         thread.join(Duration.ofSeconds(5));
-        Channel current = channel;
-        if (current != null && current.isOpen()) {
-            try {
-                current.close();
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                log.debug("queue probe: close: {}", e.toString());
-            }
-        }
+        Channels.closeQuietly(channel, "queue probe");
     }
 }

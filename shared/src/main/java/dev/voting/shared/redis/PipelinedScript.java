@@ -12,10 +12,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one Lua script for many threads, their calls grouped into pipelines: while one pipeline is
@@ -25,20 +22,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Every call's future completes, so callers wait without a timer of their own (a timed wait per
  * call costs a timer per call on virtual threads): within the Redis client's timeouts for the
  * pipeline it rides in, and a call that waited longer than {@code maxQueueWait} for its pipeline
- * fails unsent. A call that certainly did not run fails with {@link ScriptNotRunException}; any other
+ * fails unsent ({@link QueuedCalls}). A call that certainly did not run fails with {@link ScriptNotRunException}; any other
  * failure leaves open whether it ran.
  */
 public final class PipelinedScript implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelinedScript.class);
-
-    private record Call(List<String> keys, List<String> args, CompletableFuture<Object> reply, long queuedAt) {
-    }
+    private static final String SHUTTING_DOWN = "shutting down";
 
     private final UnifiedJedis redis;
     private final LuaScript script;
     private final int maxBatch;
-    private final long maxQueueWaitNanos;
-    private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+    private final QueuedCalls queue;
     private final Thread flusher;
     private volatile boolean running = true;
 
@@ -46,36 +40,28 @@ public final class PipelinedScript implements AutoCloseable {
         this.redis = redis;
         this.script = script;
         this.maxBatch = maxBatch;
-        this.maxQueueWaitNanos = maxQueueWait.toNanos();
+        this.queue = new QueuedCalls(maxQueueWait, System::nanoTime);
         // A platform thread: its timed waits and socket reads then cost no virtual-thread timer each.
         this.flusher = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
     /** The script's reply; fails with the JedisException of the pipeline or of this call. */
     public CompletableFuture<Object> call(List<String> keys, List<String> args) {
-        CompletableFuture<Object> reply = new CompletableFuture<>();
         if (!running) {
-            reply.completeExceptionally(shuttingDown());
-        } else {
-            queue.add(new Call(keys, args, reply, System.nanoTime()));
-            if (!running) {
-                failQueued();  // closed while this call was added
-            }
+            return CompletableFuture.failedFuture(shuttingDown());
+        }
+        CompletableFuture<Object> reply = queue.add(keys, args);
+        if (!running) {
+            queue.failAll(SHUTTING_DOWN);  // closed while this call was added
         }
         return reply;
     }
 
     private void run() {
-        List<Call> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
+            List<QueuedCalls.Call> batch = List.of();
             try {
-                Call first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                failOverdue(batch);
+                batch = queue.next(maxBatch, 100);
                 if (!batch.isEmpty()) {
                     flush(batch);
                 }
@@ -85,37 +71,16 @@ public final class PipelinedScript implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("pipelined script failed unexpectedly", e);
                 batch.forEach(call -> call.reply().completeExceptionally(e));
-            } finally {
-                batch.clear();
             }
         }
-        failQueued();
-    }
-
-    /** Calls that waited past the bound behind a slow pipeline fail now rather than wait for another. */
-    private void failOverdue(List<Call> batch) {
-        long now = System.nanoTime();
-        batch.removeIf(call -> {
-            boolean overdue = now - call.queuedAt() > maxQueueWaitNanos;
-            if (overdue) {
-                call.reply().completeExceptionally(new ScriptNotRunException("Redis did not take the call within "
-                        + Duration.ofNanos(maxQueueWaitNanos).toMillis() + " ms", null));
-            }
-            return overdue;
-        });
-    }
-
-    private void failQueued() {
-        List<Call> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(call -> call.reply().completeExceptionally(shuttingDown()));
+        queue.failAll(SHUTTING_DOWN);
     }
 
     private static JedisException shuttingDown() {
-        return new ScriptNotRunException("shutting down", null);
+        return new ScriptNotRunException(SHUTTING_DOWN, null);
     }
 
-    private void flush(List<Call> batch) {
+    private void flush(List<QueuedCalls.Call> batch) {
         try {
             send(batch);
         } catch (JedisNoScriptException e) {
@@ -131,7 +96,7 @@ public final class PipelinedScript implements AutoCloseable {
         }
     }
 
-    private void send(List<Call> batch) {
+    private void send(List<QueuedCalls.Call> batch) {
         AbstractPipeline connected;
         try {
             connected = redis.pipelined();
@@ -140,7 +105,7 @@ public final class PipelinedScript implements AutoCloseable {
         }
         List<Response<Object>> responses = new ArrayList<>(batch.size());
         try (AbstractPipeline pipeline = connected) {
-            for (Call call : batch) {
+            for (QueuedCalls.Call call : batch) {
                 responses.add(pipeline.evalsha(script.sha(), call.keys(), call.args()));
             }
             pipeline.sync();
@@ -160,6 +125,6 @@ public final class PipelinedScript implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         flusher.join(2_000);
-        failQueued();  // whatever the flusher left, should it still be stuck
+        queue.failAll(SHUTTING_DOWN);  // whatever the flusher left, should it still be stuck
     }
 }

@@ -1,0 +1,77 @@
+package dev.voting.api.vote;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.voting.shared.amqp.Channels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * A publish lane's channel in confirm mode, reopened when it died, with the broker's answers wired to
+ * the lane's {@link Unconfirmed} table: acks and nacks settle messages, returns mark them as never
+ * queued, and the channel's death leaves every message it had not confirmed in doubt.
+ */
+final class ConfirmChannel {
+    private static final Logger log = LoggerFactory.getLogger(ConfirmChannel.class);
+
+    private final String name;
+    private final PublishLane.Destination destination;
+    private final Unconfirmed unconfirmed;
+    private volatile Channel channel;
+
+    ConfirmChannel(String name, PublishLane.Destination destination, Unconfirmed unconfirmed) {
+        this.name = name;
+        this.destination = destination;
+        this.unconfirmed = unconfirmed;
+    }
+
+    /** The open channel, or a new one when there is none or it died. */
+    Channel open() throws IOException {
+        Channel current = channel;
+        if (current != null && current.isOpen()) {
+            return current;
+        }
+        current = destination.connection().openChannel();
+        current.confirmSelect();
+        current.addConfirmListener(new ConfirmListener() {
+            @Override
+            public void handleAck(long sequence, boolean multiple) {
+                unconfirmed.settle(sequence, multiple, null);
+            }
+
+            @Override
+            public void handleNack(long sequence, boolean multiple) {
+                unconfirmed.settle(sequence, multiple, PublishFailure.notQueued("the broker refused the vote (the queue may be full)"));
+            }
+        });
+        // Mandatory publishes come back here when the queue is missing; the ack that follows must fail them.
+        current.addReturnListener(returned -> unconfirmed.returned(Long.parseLong(returned.getProperties().getMessageId())));
+        Channel opened = current;
+        current.addShutdownListener(cause -> died(opened, cause));
+        channel = current;
+        return current;
+    }
+
+    boolean isOpen() {
+        Channel current = channel;
+        return current != null && current.isOpen();
+    }
+
+    void close() {
+        Channels.closeQuietly(channel, name);
+    }
+
+    /** The broker may have queued what the dead channel had not confirmed. */
+    private void died(Channel dead, ShutdownSignalException cause) {
+        if (channel == dead) {
+            channel = null;
+        }
+        if (!cause.isInitiatedByApplication()) {
+            log.warn("{}: channel closed: {}", name, cause.getMessage());
+        }
+        unconfirmed.abandon(PublishFailure.unconfirmed("the broker connection closed before the confirm"));
+    }
+}
