@@ -15,20 +15,15 @@ import dev.voting.testkit.process.Processes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * One API process and two workers from the built jars, pointed at engines a failover test started
@@ -111,50 +106,16 @@ final class FailoverApps implements AutoCloseable {
 
     /** What the clients were told, held against PostgreSQL; Redis is not judged here (its count map is PostgreSQL's). */
     static Verdict judge(java.sql.Connection database, LoadGenerator load, int unresolved) throws SQLException {
-        List<Verdict.Row> rows = new ArrayList<>();
-        List<Verdict.Rejected> rejected = new ArrayList<>();
-        Map<Long, Long> pgCounts = new HashMap<>();
-        Map<Long, Long> rowCounts = new HashMap<>();
-        try (Statement statement = database.createStatement()) {
-            try (ResultSet rs = statement.executeQuery("SELECT id, poll_id, candidate_id, voter_id FROM votes")) {
-                while (rs.next()) {
-                    rows.add(new Verdict.Row(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3), rs.getString(4)));
-                    rowCounts.merge(rs.getLong(3), 1L, Long::sum);
-                }
-            }
-            try (ResultSet rs = statement.executeQuery("SELECT vote_id, voter_id, reason FROM rejected_votes")) {
-                while (rs.next()) {
-                    rejected.add(new Verdict.Rejected(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
-                }
-            }
-            try (ResultSet rs = statement.executeQuery("SELECT candidate_id, votes FROM candidate_counts")) {
-                while (rs.next()) {
-                    pgCounts.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
-        }
+        Verdict.Tables tables = Verdict.Tables.read(database);
         int attempts = (int) load.outcomes().stream().filter(o -> !o.retry()).count();
-        return Verdict.of(attempts, load.outcomes(), rows, rejected, pgCounts, rowCounts, pgCounts, 0, 0, 0, unresolved,
-                load.closedAt(), java.util.Set.of());
+        return Verdict.of(attempts, load.outcomes(), tables.rows(), tables.rejected(), tables.pgCounts(), tables.rowCounts(),
+                tables.pgCounts(), 0, 0, 0, unresolved, load.closedAt(), java.util.Set.of());
     }
 
     static long count(java.sql.Connection database, String sql) throws SQLException {
         try (Statement statement = database.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
         }
     }
 

@@ -14,14 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,8 +37,7 @@ class PostgresFailoverIT {
     /** How long there is no primary. */
     private static final Duration GAP = Duration.ofSeconds(8);
 
-    private final List<String> timeline = new ArrayList<>();
-    private long start;
+    private final Timeline timeline = new Timeline("postgres-failover");
 
     @Test
     void votesAcceptedWhileThePrimaryDiesAreAllCountedOnceAfterThePromotion() throws Exception {
@@ -49,54 +45,45 @@ class PostgresFailoverIT {
             throw Services.missing("the failover test needs PostgreSQL 15, rabbitmq-server and redis-server installed locally");
         }
         Path home = Path.of("target", "postgres-failover").toAbsolutePath();
-        FailoverApps.deleteRecursively(home);
-        start = System.nanoTime();
+        ChaosCluster.deleteRecursively(home);
         try (LocalRabbit rabbit = new LocalRabbit(home.resolve("rabbitmq"));
              LocalRedis redis = new LocalRedis(home.resolve("redis"));
              LocalPostgres primary = new LocalPostgres(home.resolve("primary")).start();
              LocalPostgres replica = LocalPostgres.replicaOf(primary, home.resolve("replica")).start()) {
             rabbit.start();
             redis.start();
-            note("primary on %d, replica on %d", primary.port(), replica.port());
+            timeline.note("primary on %d, replica on %d", primary.port(), replica.port());
             String both = "postgresql://postgres@127.0.0.1:" + primary.port() + ",127.0.0.1:" + replica.port() + "/postgres";
             try (FailoverApps apps = new FailoverApps(home.resolve("logs"), Map.of("DATABASE_URL", both,
                     "DATABASE_REPLICA_URL", replica.url(), "REDIS_URL", redis.url(), "RABBITMQ_URL", rabbit.url())).start()) {
                 run(primary, replica, apps);
             } finally {
-                Files.write(home.resolve("timeline.log"), timeline);
+                timeline.write(home.resolve("timeline.log"));
             }
         }
     }
 
     private void run(LocalPostgres primary, LocalPostgres replica, FailoverApps apps) throws Exception {
-        note("API and two workers up, PIDs %s", apps.pids());
+        timeline.note("API and two workers up, PIDs %s", apps.pids());
         LoadGenerator load = new LoadGenerator(List.of(apps.apiPort()));
         try (HttpClient http = HttpClient.newHttpClient()) {
-            var created = load.createPoll("Failover", "Ada", "Grace", "Linus");
-            Poll poll = new Poll(created.path("id").asLong(), StreamSupport.stream(created.path("candidates").spliterator(), false)
-                    .map(c -> c.path("id").asLong()).toList());
-            Thread voting = Thread.ofVirtual().start(() -> {
-                try {
-                    load.run(List.of(poll), VOTES_PER_SECOND, Duration.ofSeconds(SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            note("load started: %d votes/s for %d s", VOTES_PER_SECOND, SECONDS);
+            Poll poll = load.poll("Failover", "Ada", "Grace", "Linus");
+            Thread voting = load.start(List.of(poll), VOTES_PER_SECOND, Duration.ofSeconds(SECONDS));
+            timeline.note("load started: %d votes/s for %d s", VOTES_PER_SECOND, SECONDS);
             Processes.sleep(Duration.ofSeconds(8));
             primary.kill();
-            long killed = note("killed the primary (kill -9)");
+            long killed = timeline.note("killed the primary (kill -9)");
             Processes.sleep(Duration.ofSeconds(2));
             int listed = status(http, apps, "/api/v1/polls");
-            note("GET /api/v1/polls without a primary: %d", listed);
+            timeline.note("GET /api/v1/polls without a primary: %d", listed);
             Processes.sleep(GAP.minusSeconds(2));
             replica.promote();
-            long promoted = note("promoted the replica");
+            long promoted = timeline.note("promoted the replica");
 
             voting.join(Duration.ofSeconds(120));
-            note("load finished");
+            timeline.note("load finished");
             int unresolved = load.resolveUnknowns(Duration.ofSeconds(60));
-            note("unclear outcomes resolved (%d unresolved)", unresolved);
+            timeline.note("unclear outcomes resolved (%d unresolved)", unresolved);
             Verdict verdict;
             long deadLetters;
             try (Connection database = replica.connect()) {
@@ -106,8 +93,8 @@ class PostgresFailoverIT {
             }
             long acceptedWithoutPrimary = load.outcomes().stream()
                     .filter(o -> !o.retry() && o.kind() == Kind.ACCEPTED && o.sentAt() > killed && o.sentAt() < promoted).count();
-            note("%s", verdict.line());
-            note("accepted without a primary: %d; dead letters: %d", acceptedWithoutPrimary, deadLetters);
+            timeline.note("%s", verdict.line());
+            timeline.note("accepted without a primary: %d; dead letters: %d", acceptedWithoutPrimary, deadLetters);
             String dead = apps.dead();
             assertAll(verdict.line(),
                     () -> assertEquals("", dead, "the API and the workers outlived the primary"),
@@ -127,13 +114,5 @@ class PostgresFailoverIT {
     private static int status(HttpClient http, FailoverApps apps, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apps.apiPort() + path))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private long note(String format, Object... args) {
-        long now = System.nanoTime();
-        String line = String.format("t=%6.1f s  %s", (now - start) / 1e9, String.format(format, args));
-        System.out.println("postgres-failover: " + line);
-        timeline.add(line);
-        return now;
     }
 }

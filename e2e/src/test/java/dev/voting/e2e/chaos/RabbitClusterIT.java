@@ -10,15 +10,12 @@ import dev.voting.testkit.process.LocalRedis;
 import dev.voting.testkit.process.Processes;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,13 +31,12 @@ class RabbitClusterIT {
     private static final int VOTES_PER_SECOND = 80;
     /** Long enough for both faults and a slow node restart (10 to 35 s on a busy machine) in between. */
     private static final int SECONDS = 75;
+    /** Time for the clients whose node died to reconnect and for the queue to elect a leader (measured: under 2 s). */
+    private static final Duration SETTLE = Duration.ofSeconds(4);
     /** How long one node, then two, stay down. */
     private static final Duration WINDOW = Duration.ofSeconds(12);
-    /** Time for the clients whose node died to reconnect and for the queue to elect a leader (measured: under 2 s). */
-    private static final Duration FAILOVER = Duration.ofSeconds(4);
 
-    private final List<String> timeline = new ArrayList<>();
-    private long start;
+    private final Timeline timeline = new Timeline("rabbit-cluster");
 
     @Test
     void votesAreCountedOnceThroughTheLossOfTheLeadersNodeAndRefusedWithRetryAfterWithoutAMajority() throws Exception {
@@ -49,68 +45,59 @@ class RabbitClusterIT {
                     + "PostgreSQL 15 and redis-server installed locally");
         }
         Path home = Path.of("target", "rabbit-cluster").toAbsolutePath();
-        FailoverApps.deleteRecursively(home);
+        ChaosCluster.deleteRecursively(home);
         try (LocalRabbitCluster rabbit = new LocalRabbitCluster(home.resolve("rabbitmq"), 3);
              LocalPostgres postgres = new LocalPostgres(home.resolve("postgresql"));
              LocalRedis redis = new LocalRedis(home.resolve("redis"))) {
-            start = System.nanoTime();
-            CompletableFuture<Void> broker = CompletableFuture.runAsync(rabbit::start);
+                CompletableFuture<Void> broker = CompletableFuture.runAsync(rabbit::start);
             postgres.start();
             redis.start();
             broker.join();
-            note("three nodes up, PIDs %s", rabbit.pids());
+            timeline.note("three nodes up, PIDs %s", rabbit.pids());
             try (FailoverApps apps = new FailoverApps(home.resolve("logs"), Map.of("DATABASE_URL", postgres.url(),
                     "REDIS_URL", redis.url(), "RABBITMQ_URL", rabbit.url())).start()) {
                 run(rabbit, postgres, apps);
             } finally {
-                Files.write(home.resolve("timeline.log"), timeline);
+                timeline.write(home.resolve("timeline.log"));
             }
         }
     }
 
     private void run(LocalRabbitCluster rabbit, LocalPostgres postgres, FailoverApps apps) throws Exception {
-        note("API and two workers up, PIDs %s", apps.pids());
+        timeline.note("API and two workers up, PIDs %s", apps.pids());
         Map<String, LocalRabbitCluster.Replicas> queues = rabbit.replicas(1);
-        note("queues: %s", queues);
+        timeline.note("queues: %s", queues);
         int leader = queues.get(FailoverApps.QUEUE).leader();
         assertEquals(3, queues.get(FailoverApps.QUEUE).members(), "the vote queue is replicated on all three nodes");
         assertEquals(3, queues.get(FailoverApps.QUEUE + ".dlq").members(), "and so is its DLQ");
         LoadGenerator load = new LoadGenerator(List.of(apps.apiPort()));
         try {
-            var created = load.createPoll("Cluster", "Ada", "Grace", "Linus");
-            Poll poll = new Poll(created.path("id").asLong(), StreamSupport.stream(created.path("candidates").spliterator(), false)
-                    .map(c -> c.path("id").asLong()).toList());
-            Thread voting = Thread.ofVirtual().start(() -> {
-                try {
-                    load.run(List.of(poll), VOTES_PER_SECOND, Duration.ofSeconds(SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            note("load started: %d votes/s for %d s", VOTES_PER_SECOND, SECONDS);
+            Poll poll = load.poll("Cluster", "Ada", "Grace", "Linus");
+            Thread voting = load.start(List.of(poll), VOTES_PER_SECOND, Duration.ofSeconds(SECONDS));
+            timeline.note("load started: %d votes/s for %d s", VOTES_PER_SECOND, SECONDS);
             Processes.sleep(Duration.ofSeconds(5));
             rabbit.kill(leader);
-            long leaderKilled = note("killed node %d, the queue leader's (kill -9)", leader);
+            long leaderKilled = timeline.note("killed node %d, the queue leader's (kill -9)", leader);
             Processes.sleep(WINDOW);
-            long restarting = note("restarting node %d", leader);
+            long restarting = timeline.note("restarting node %d", leader);
             rabbit.start(leader);
-            note("node %d back", leader);
+            timeline.note("node %d back", leader);
 
             Processes.sleep(Duration.ofSeconds(3));
             int survivor = leader;  // just rejoined: the two others go
             List<Integer> killed = List.of(1, 2, 3).stream().filter(n -> n != survivor).toList();
             killed.forEach(rabbit::kill);
-            long majorityLost = note("killed nodes %s: no majority", killed);
+            long majorityLost = timeline.note("killed nodes %s: no majority", killed);
             Processes.sleep(WINDOW);
-            long majorityBack = note("restarting nodes %s", killed);
+            long majorityBack = timeline.note("restarting nodes %s", killed);
             CompletableFuture.allOf(killed.stream().map(n -> CompletableFuture.runAsync(() -> rabbit.start(n)))
                     .toArray(CompletableFuture[]::new)).join();
-            note("nodes %s back", killed);
+            timeline.note("nodes %s back", killed);
 
             voting.join(Duration.ofSeconds(120));
-            note("load finished");
+            timeline.note("load finished");
             int unresolved = load.resolveUnknowns(Duration.ofSeconds(60));
-            note("unclear outcomes resolved (%d unresolved)", unresolved);
+            timeline.note("unclear outcomes resolved (%d unresolved)", unresolved);
             Verdict verdict;
             long deadLetters;
             try (Connection database = postgres.connect()) {
@@ -118,10 +105,13 @@ class RabbitClusterIT {
                 verdict = FailoverApps.judge(database, load, unresolved);
                 deadLetters = apps.messagesReady(FailoverApps.QUEUE + ".dlq");
             }
-            Window withMajority = Window.of(load.outcomes(), leaderKilled + FAILOVER.toNanos(), restarting);
-            Window withoutMajority = Window.of(load.outcomes(), majorityLost + FAILOVER.toNanos(), majorityBack);
-            note("%s", verdict.line());
-            note("one node down: %s; two nodes down: %s", withMajority, withoutMajority);
+            Window withMajority = Window.of(load.outcomes(), leaderKilled + SETTLE.toNanos(), restarting);
+            Window withoutMajority = Window.of(load.outcomes(), majorityLost + SETTLE.toNanos(), majorityBack);
+            timeline.note("with one node down, the last 503 went to a vote sent %.1f s after the node died", load.outcomes().stream()
+                    .filter(o -> !o.retry() && o.status() == 503 && o.sentAt() > leaderKilled && o.sentAt() < restarting)
+                    .mapToLong(o -> o.sentAt() - leaderKilled).max().orElse(0) / 1e9);
+            timeline.note("%s", verdict.line());
+            timeline.note("one node down: %s; two nodes down: %s", withMajority, withoutMajority);
             String dead = apps.dead();
             assertAll(verdict.line(),
                     () -> assertEquals("", dead, "the API and the workers outlived every node's death"),
@@ -143,8 +133,10 @@ class RabbitClusterIT {
     }
 
     /** What the first attempts sent between {@code from} and {@code to} ({@link System#nanoTime()}) were told. */
-    private record Window(long attempts, long accepted, long unavailable, long unanswered, long withoutRetryAfter) {
+    private record Window(long attempts, long accepted, long unavailable, long unanswered, long withoutRetryAfter,
+                          Map<String, Long> failures) {
         static Window of(Iterable<Outcome> outcomes, long from, long to) {
+            Map<String, Long> failures = new java.util.TreeMap<>();
             long attempts = 0;
             long accepted = 0;
             long unavailable = 0;
@@ -159,16 +151,12 @@ class RabbitClusterIT {
                 unavailable += o.status() >= 500 || o.status() == 0 ? 1 : 0;
                 unanswered += o.status() == 0 ? 1 : 0;
                 withoutRetryAfter += o.status() >= 500 && !o.hasRetryAfter() ? 1 : 0;
+                if (o.status() >= 500 || o.status() == 0) {
+                    failures.merge(o.status() + " " + o.type() + ": " + String.valueOf(o.detail()).replaceAll("[0-9a-f-]{36}", "<id>"),
+                            1L, Long::sum);
+                }
             }
-            return new Window(attempts, accepted, unavailable, unanswered, withoutRetryAfter);
+            return new Window(attempts, accepted, unavailable, unanswered, withoutRetryAfter, failures);
         }
-    }
-
-    private long note(String format, Object... args) {
-        long now = System.nanoTime();
-        String line = String.format("t=%6.1f s  %s", (now - start) / 1e9, String.format(format, args));
-        System.out.println("rabbit-cluster: " + line);
-        timeline.add(line);
-        return now;
     }
 }

@@ -1,7 +1,6 @@
 package dev.voting.shared.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,20 +27,13 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
             throw new IllegalArgumentException("must start with postgresql:// or jdbc:postgresql://");
         }
-        int authorityStart = url.indexOf("://") + 3;
-        int authorityEnd = authorityStart;
-        while (authorityEnd < url.length() && url.charAt(authorityEnd) != '/' && url.charAt(authorityEnd) != '?') {
-            authorityEnd++;
-        }
-        String authority = url.substring(authorityStart, authorityEnd);
-        int at = authority.lastIndexOf('@');
+        HostList parts = HostList.split(url);
         List<String> hosts = new ArrayList<>();
-        URI uri = null;
-        for (String host : authority.substring(at + 1).split(",", -1)) {
-            uri = uri("postgresql://" + host.strip());
+        for (String host : parts.hosts()) {
+            URI uri = HostList.uri("postgresql://" + host);
             hosts.add(uri.getHost() + ":" + (uri.getPort() == -1 ? 5432 : uri.getPort()));
         }
-        URI rest = uri("postgresql://h" + url.substring(authorityEnd));
+        URI rest = HostList.uri("postgresql://h" + parts.rest());
         String database = rest.getPath() == null || rest.getPath().length() <= 1 ? "postgres" : rest.getPath().substring(1);
         List<String> options = new ArrayList<>();
         String target = hosts.size() > 1 ? "primary" : null;
@@ -64,24 +56,12 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
                 + (options.isEmpty() ? "" : "?" + String.join("&", options));
         String user = null;
         String password = null;
-        if (at >= 0) {
-            String[] parts = authority.substring(0, at).split(":", 2);
-            user = decode(parts[0]);
-            password = parts.length > 1 ? decode(parts[1]) : null;
+        if (!parts.userInfo().isEmpty()) {
+            String[] credentials = parts.userInfo().substring(0, parts.userInfo().length() - 1).split(":", 2);
+            user = decode(credentials[0]);
+            password = credentials.length > 1 ? decode(credentials[1]) : null;
         }
         return new DatabaseUrl(jdbc, user, password);
-    }
-
-    private static URI uri(String url) {
-        try {
-            URI uri = new URI(url);
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException("has no host");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("is not a valid URL (" + e.getReason() + ")");
-        }
     }
 
     private static String decode(String part) {
