@@ -1,5 +1,6 @@
 # The voting system. Every target uses JDK 25 and the Maven wrapper; settings come from
-# .env.example, then .env, then your environment (see scripts/with-env).
+# .env.example, then .env, then your environment (see scripts/with-env). The first `make run` or
+# `make up` writes a .env of your own with a random JWT_SECRET_KEY (see docs/security.md).
 # JDK 25: JAVA_HOME when it points at one, else the usual install; `make JDK25=/path` overrides both.
 JDK25 ?= $(if $(shell grep -qs '^JAVA_VERSION="25' "$(JAVA_HOME)/release" && echo yes),$(JAVA_HOME),/usr/lib/jvm/temurin-25-jdk-amd64)
 export JAVA_HOME := $(JDK25)
@@ -39,8 +40,14 @@ test:
 	$(MVN) verify
 	$(MAKE) --no-print-directory loadtest-smoke
 
-run: build
+run: build .env
 	$(ENV) scripts/run.sh
+
+# The signing key in .env.example is published with the project: a .env of your own replaces it.
+.env:
+	@umask 077 && printf '%s\n' '# Yours, never committed: it overrides .env.example (see scripts/with-env).' \
+		"JWT_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" > $@
+	@echo "created .env with a random JWT_SECRET_KEY"
 
 run-api: build
 	$(ENV) java $(API_JAVA_OPTS) -jar $(API_JAR)
@@ -95,7 +102,7 @@ clean:
 
 # Docker Compose (needs a Docker engine): the app images are built from the sources, the services
 # wait for each other's health checks. API :8000, Grafana :3000, Prometheus :9090, RabbitMQ UI :15672.
-up:
+up: .env
 	docker compose up -d --build
 	@echo "API http://localhost:8000 (docs /docs)  Grafana http://localhost:3000  Prometheus http://localhost:9090"
 

@@ -39,6 +39,7 @@ for _ in $(seq 1 60); do
              -H "Authorization: Bearer $token" \\
              -H 'Content-Type: application/json' -d '{"candidateId": $candidate}'
   Results: curl -s http://127.0.0.1:$port/api/v1/polls/$poll/results
+  Metrics: curl -s http://127.0.0.1:${API_METRICS_PORT:-9101}/metrics   (the operator's port, not the API's)
   Tokens:  make token SUB=alice            (add ROLES=admin to create and close polls)
 
 TXT

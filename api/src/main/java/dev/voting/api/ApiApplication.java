@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.api.auth.Authenticator;
+import dev.voting.api.client.ClientGate;
 import dev.voting.api.health.HealthHandlers;
 import dev.voting.api.http.Access;
 import dev.voting.api.http.MetricsFilter;
@@ -16,6 +17,7 @@ import dev.voting.api.poll.CreatePollHandler;
 import dev.voting.api.poll.GetPollHandler;
 import dev.voting.api.poll.ListPollsHandler;
 import dev.voting.api.poll.PollCatalog;
+import dev.voting.api.poll.PollPages;
 import dev.voting.api.poll.PollRepository;
 import dev.voting.api.results.ResultsFeeds;
 import dev.voting.api.results.ResultsHandler;
@@ -34,6 +36,7 @@ import dev.voting.shared.amqp.VoteQueue;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Jdbc;
 import dev.voting.shared.db.Postgres;
+import dev.voting.shared.health.OpsServer;
 import dev.voting.shared.health.Readiness;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.lifecycle.Dependency;
@@ -45,6 +48,7 @@ import dev.voting.shared.redis.CountsCache;
 import dev.voting.shared.redis.RedisClients;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.VoteCodec;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -61,16 +65,18 @@ import java.util.concurrent.Executors;
 
 /**
  * The API process, wired with {@code new}: clients created once and shared, every route listed
- * in {@link #routes}, every resource registered for a LIFO shutdown.
+ * in {@link #routes}, every resource registered for a LIFO shutdown. {@code /metrics} is served on
+ * the operator's port ({@code API_METRICS_PORT}), never on the public one.
  */
 public final class ApiApplication implements AutoCloseable {
     /** Live results viewers at once; past it a stream is answered 503 (G7). */
     private static final int MAX_RESULTS_VIEWERS = 2_000;
     private final Shutdown shutdown = new Shutdown();
     private List<Route> routes;
+    private OpsServer ops;
     private final HttpServer server;
 
-    private ApiApplication(Config config, Clock clock) {
+    private ApiApplication(ApiConfig config, Clock clock) {
         try {
             server = build(config, clock);
         } catch (RuntimeException e) {
@@ -79,7 +85,10 @@ public final class ApiApplication implements AutoCloseable {
         }
     }
 
-    private HttpServer build(Config config, Clock clock) {
+    private HttpServer build(ApiConfig api, Clock clock) {
+        // Before any HttpServer of this JVM exists (the operator's port included): the JDK reads its limits once.
+        ServerLimits.apply(api.http());
+        Config config = api.common();
         PrometheusMeterRegistry registry = Metrics.newRegistry("voting-api");
         ObjectMapper mapper = Json.newMapper();
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
@@ -92,17 +101,22 @@ public final class ApiApplication implements AutoCloseable {
         VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
         VoteCodec codec = new VoteCodec(mapper);
         VotePublisher publisher = shutdown.register("publisher",
-                new VotePublisher(rabbit, config.rabbit(), config.votes(), codec, registry), Duration.ofSeconds(15));
+                new VotePublisher(rabbit, config.rabbit(), api.votes(), codec, registry), Duration.ofSeconds(15));
 
         Jdbc jdbc = new Jdbc(database);
         PollRepository polls = new PollRepository(jdbc);
         // Lists and results may lag a little behind the primary; the vote path and the poll cache never read the replica.
         PollRepository reads = config.database().replicaUrl() == null ? polls : new PollRepository(new Jdbc(shutdown.register(
                 "postgresql-replica", Postgres.pool(config.database().replica(), "api-replica", registry))));
-        PollCatalog catalog = new PollCatalog(polls::find, config.votes().pollCacheTtl(), config.votes().pollCloseDelay(),
-                config.votes().maxClockSkew(), clock);
-        ResultsService results = new ResultsService(redis, new CountsCache(keys), reads, config.votes().resultsCacheTtl(), clock);
-        VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, config.rateLimits()));
+        ApiConfig.Votes votes = api.votes();
+        PollCatalog catalog = new PollCatalog(polls::find, votes.pollCacheTtl(), votes.pollCloseDelay(), votes.maxClockSkew(),
+                votes.maxUnknownPolls(), clock);
+        Gauge.builder("polls.cached", catalog, PollCatalog::knownCount).tag("kind", "known")
+                .description("Polls this process keeps in memory").register(registry);
+        Gauge.builder("polls.cached", catalog, PollCatalog::unknownCount).tag("kind", "unknown")
+                .description("Ids remembered as having no poll (at most POLL_CACHE_MAX_UNKNOWN)").register(registry);
+        ResultsService results = new ResultsService(redis, new CountsCache(keys), reads, votes.resultsCacheTtl(), clock);
+        VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, api.rateLimits()));
         VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
         Readiness readiness = new Readiness(Map.of(
                 Dependency.POSTGRESQL, () -> isValid(database),
@@ -112,28 +126,38 @@ public final class ApiApplication implements AutoCloseable {
         shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
 
         ResultsFeeds feeds = new ResultsFeeds(results, catalog, Duration.ofMillis(500), MAX_RESULTS_VIEWERS, registry);
+        ClientGate requestsPerClient = new ClientGate(api.clients().maxRequests());
+        Gauge.builder("http.clients.in.flight", requestsPerClient, ClientGate::clients)
+                .description("Client addresses with a request in flight").register(registry);
         Router router = new Router(routes(
                 new CreatePollHandler(polls, catalog, clock),
-                new ListPollsHandler(reads, clock),
+                new ListPollsHandler(new PollPages(reads::list, ListPollsHandler.MAX_LIMIT + 1, votes.pollCacheTtl(),
+                        catalog::changes), clock),
                 new GetPollHandler(catalog, clock),
-                new ClosePollHandler(polls, catalog, config.votes().pollCloseDelay(), clock, admissions::expireClaims),
-                new CastVoteHandler(catalog, intake, codec, clock, config.votes().maxInFlight(), registry),
+                new ClosePollHandler(polls, catalog, votes.pollCloseDelay(), clock, admissions::expireClaims),
+                new CastVoteHandler(catalog, intake, codec, clock, votes.maxInFlight(), registry),
                 new ResultsHandler(catalog, results),
-                new ResultsStreamHandler(catalog, feeds, mapper,
-                        ResultsStreamHandler.lifetimeUnder(config.http().maxRequestSeconds()), Duration.ofSeconds(10)),
+                new ResultsStreamHandler(catalog, feeds, new ClientGate(api.clients().maxViewers()), mapper,
+                        ResultsStreamHandler.lifetimeUnder(api.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
                 // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
-                new HealthHandlers(readiness, Set.of(Dependency.REDIS), registry),
+                new HealthHandlers(readiness, Set.of(Dependency.REDIS)),
                 new StaticHandlers()),
-                new Authenticator(config.jwt()), mapper, config.http().maxBodyBytes());
+                new Authenticator(api.jwt()), mapper, api.http().maxBodyBytes(), api.clients().addresses(), requestsPerClient);
         routes = router.routes();
 
-        ServerLimits.apply(config.http());
+        String host = api.http().host();
+        try {
+            ops = shutdown.register("ops-server", new OpsServer(host, api.http().metricsPort(), registry, readiness, mapper));
+        } catch (IOException e) {
+            throw new StartupException("cannot open the metrics port " + host + ":" + api.http().metricsPort()
+                    + " (" + e.getMessage() + "); set API_METRICS_PORT to a free port", e);
+        }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(config.http().host(), config.http().port()), 1024);
+            server = HttpServer.create(new InetSocketAddress(host, api.http().port()), 1024);
         } catch (IOException e) {
-            throw new StartupException("cannot listen on " + config.http().host() + ":" + config.http().port()
+            throw new StartupException("cannot listen on " + host + ":" + api.http().port()
                     + " (" + e.getMessage() + "); set API_PORT to a free port", e);
         }
         ExecutorService executor = shutdown.register("http-executor", Executors.newVirtualThreadPerTaskExecutor());
@@ -163,7 +187,6 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/api/v1/votes/{voteId}", Access.VOTER, getVote),
                 Route.get("/healthz", Access.ANYONE, health::health),
                 Route.get("/readyz", Access.ANYONE, health::ready),
-                Route.get("/metrics", Access.ANYONE, health::metrics),
                 Route.get("/openapi.yaml", Access.ANYONE, statics::openApi),
                 Route.get("/docs", Access.ANYONE, statics::docsPage),
                 Route.get("/docs/", Access.ANYONE, statics::docsSlash),
@@ -173,12 +196,17 @@ public final class ApiApplication implements AutoCloseable {
                 Route.get("/static/{file}", Access.ANYONE, statics::site));
     }
 
-    public static ApiApplication start(Config config, Clock clock) {
+    public static ApiApplication start(ApiConfig config, Clock clock) {
         return new ApiApplication(config, clock);
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The operator's port: {@code /metrics}, {@code /healthz}, {@code /readyz}. */
+    public int metricsPort() {
+        return ops.port();
     }
 
     /** Every route the server answers, for the contract test against openapi.yaml. */

@@ -1,6 +1,5 @@
 package dev.voting.api;
 
-import dev.voting.shared.config.Config;
 import dev.voting.shared.config.ConfigException;
 import dev.voting.shared.lifecycle.StartupException;
 import org.slf4j.Logger;
@@ -17,11 +16,12 @@ public final class Main {
 
     public static void main(String[] args) {
         try {
-            Config config = Config.fromEnvironment();
+            ApiConfig config = ApiConfig.fromEnvironment();
             log.info("{}", config.describe());
             ApiApplication api = ApiApplication.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(api::close, "shutdown"));
-            log.info("API listening on http://{}:{} (try /readyz, /api/v1/polls)", config.http().host(), api.port());
+            log.info("API listening on http://{}:{} (try /readyz, /api/v1/polls); metrics on port {}", config.http().host(),
+                    api.port(), api.metricsPort());
         } catch (ConfigException | StartupException e) {
             log.error("{}", e.getMessage());
             System.exit(1);

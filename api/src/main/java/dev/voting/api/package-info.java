@@ -2,9 +2,14 @@
  * The HTTP API: checks the token and the request, answers 202 only after RabbitMQ confirmed the vote.
  *
  * <ul>
- *   <li>{@link dev.voting.api.ApiApplication} wires everything with {@code new} and lists every route.</li>
- *   <li>{@code http}: the {@link dev.voting.api.http.Router} (routing, access, the one place that turns
- *       exceptions into {@code application/problem+json} and writes responses), server limits, metrics.</li>
+ *   <li>{@link dev.voting.api.ApiApplication} wires everything with {@code new} and lists every route;
+ *       {@link dev.voting.api.ApiConfig} is its settings (the shared ones and the API's own).</li>
+ *   <li>{@code http}: the {@link dev.voting.api.http.Router} (routing, access, the per-client cap on
+ *       requests in flight, the one place that turns exceptions into {@code application/problem+json}
+ *       and writes responses), server limits, metrics; {@code /metrics} itself is on the operator's port.</li>
+ *   <li>{@code client}: who sent a request ({@link dev.voting.api.client.ClientAddresses}: the TCP peer,
+ *       or the client a trusted proxy names; an IPv6 client is its /64) and
+ *       {@link dev.voting.api.client.ClientGate}, a cap per client address.</li>
  *   <li>{@code auth}: token verification in memory, with the algorithm pinned by configuration.</li>
  *   <li>{@code poll}: polls in PostgreSQL and the in-process {@link dev.voting.api.poll.PollCatalog}.</li>
  *   <li>{@code vote}: the vote path — {@link dev.voting.api.vote.VoteAdmissions} (one Redis round trip:
@@ -12,11 +17,13 @@
  *       publisher confirms), and vote lookup.</li>
  *   <li>{@code results}: live results from Redis with a TTL, PostgreSQL as the fallback that repairs Redis;
  *       {@link dev.voting.api.results.ResultsFeeds} shares one ticker per watched poll among all its
- *       Server-Sent Events viewers (capped, each stream bounded in time).</li>
+ *       Server-Sent Events viewers (capped in all and per client, each stream bounded in time).</li>
  *   <li>{@code web}: files from the jar by name from a fixed list: the live results page, Swagger UI, openapi.yaml.</li>
  * </ul>
  *
- * <p>Handlers call services, never each other; only {@code vote} publishes. Invariants: a 202 means the
+ * <p>Handlers call services, never each other; only {@code vote} publishes. A vote's body is read and
+ * checked before it takes one of the votes-in-flight slots, and no client address holds more than its
+ * share of requests or streams: one client cannot make another's vote wait. Invariants: a 202 means the
  * broker confirmed the persistent message (G1); a 409 {@code already_voted} names a vote that is
  * counted or (re-)confirmed in the queue, never one lost with a crashed API (G1); a 503
  * {@code service_unavailable} gives the voter's claim back only when the vote can never be queued,

@@ -54,7 +54,7 @@ class BadInputIT {
     @BeforeAll
     static void start() {
         env = Isolated.create();
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
         try (ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Hostile", "Alpha", "Beta");
             pollId = poll.path("id").asLong();

@@ -33,7 +33,7 @@ class VoteApiIT {
     static void start() {
         // One process: a close may take effect after 1 s instead of 5 without outrunning a cache.
         env = Isolated.create(Map.of("POLL_CACHE_TTL_SECONDS", "1", "MAX_CLOCK_SKEW_MS", "0", "POLL_CLOSE_DELAY_SECONDS", "1"));
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
         client = new ApiClient(api.port());
     }
 
@@ -143,14 +143,18 @@ class VoteApiIT {
     }
 
     @Test
-    void healthAndReadinessAnswer() {
+    void healthAndReadinessAnswerAndMetricsAreOnlyOnTheOperatorsPort() {
         assertEquals(200, client.get("/healthz").status());
         ApiClient.Reply ready = client.get("/readyz");
         assertEquals(200, ready.status(), ready.body());
         assertEquals("[]", ready.json().path("degraded").toString(), "nothing degraded");
-        ApiClient.Reply metrics = client.get("/metrics");
-        assertEquals(200, metrics.status());
-        assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics exported");
-        assertNotEquals(-1, metrics.body().indexOf("votes_accepted_total"));
+        assertEquals(404, client.get("/metrics").status(), "nothing about the process on the public port");
+        try (ApiClient ops = new ApiClient(api.metricsPort())) {
+            ApiClient.Reply metrics = ops.get("/metrics");
+            assertEquals(200, metrics.status());
+            assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics exported");
+            assertNotEquals(-1, metrics.body().indexOf("votes_accepted_total"));
+            assertEquals(200, ops.get("/readyz").status());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.voting.e2e;
 
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
@@ -60,7 +61,7 @@ class CloseAcrossApisIT {
             int[] ports = {Ports.free(), Ports.free()};
             List<Child> apis = new ArrayList<>();
             List<ApiClient> clients = new ArrayList<>();
-            try (WorkerApplication worker = WorkerApplication.start(env.config())) {
+            try (WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()))) {
                 for (int i = 0; i < 2; i++) {
                     Map<String, String> settings = new HashMap<>(env.environment());
                     settings.put("API_PORT", Integer.toString(ports[i]));

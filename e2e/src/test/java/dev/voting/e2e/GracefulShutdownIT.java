@@ -1,5 +1,6 @@
 package dev.voting.e2e;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -102,7 +103,7 @@ class GracefulShutdownIT {
         try (Isolated env = Isolated.create(Map.of("WORKER_LANES", "1", "WORKER_BATCH_MAX_WAIT_MS", "5000"))) {
             long pollId;
             int votes = 40;
-            try (ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+            try (ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
                  ApiClient client = new ApiClient(api.port())) {
                 JsonNode poll = client.createPoll("Worker shutdown", "A", "B");
                 pollId = poll.path("id").asLong();

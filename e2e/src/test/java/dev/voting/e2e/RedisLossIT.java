@@ -1,5 +1,7 @@
 package dev.voting.e2e;
 
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.shared.redis.RedisKeys;
@@ -30,8 +32,8 @@ class RedisLossIT {
     @Test
     void aRepeatAfterRedisLostItsDataIsAnsweredWithTheCountedVote() throws Exception {
         try (Isolated env = Isolated.create();
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
-             WorkerApplication worker = WorkerApplication.start(env.config());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
+             WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
              ApiClient client = new ApiClient(api.port())) {
             Poll poll = Poll.create(client, "Redis loss after counting");
             ApiClient.Reply first = client.vote(poll.id, "ada", poll.a);
@@ -58,7 +60,7 @@ class RedisLossIT {
     @Test
     void aRepeatWhileTheOriginalIsStillQueuedIsNeverAccepted() throws Exception {
         try (Isolated env = Isolated.create();
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             Poll poll = Poll.create(client, "Redis loss with a backlog");
             ApiClient.Reply first = client.vote(poll.id, "cy", poll.a);
@@ -74,7 +76,7 @@ class RedisLossIT {
             assertEquals(503, repeat.status(), "no 202 while a vote of the voter may still count: " + repeat.body());
             assertEquals("/problems/outcome_unknown", repeat.type(), repeat.body());
 
-            try (WorkerApplication worker = WorkerApplication.start(env.config())) {
+            try (WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()))) {
                 Checks.awaitCounted(env, poll.id, 1, Duration.ofSeconds(30));
                 ApiClient.Reply settled = client.vote(poll.id, "cy", poll.b);
                 assertEquals(409, settled.status(), settled.body());
@@ -92,7 +94,7 @@ class RedisLossIT {
         }
         try (LocalRedis redis = new LocalRedis(Path.of("target", "redis-loss-snapshot")).start();
              Isolated env = Isolated.create(Map.of("REDIS_URL", redis.url()));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             Poll poll = Poll.create(client, "Redis restarted from a snapshot");
             assertEquals(202, client.vote(poll.id, "early", poll.a).status());

@@ -2,12 +2,14 @@ package dev.voting.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
+import dev.voting.api.ApiConfig;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Services;
 import dev.voting.testkit.process.LocalRedis;
 import dev.voting.testkit.process.LocalRedisSentinels;
 import dev.voting.worker.WorkerApplication;
+import dev.voting.worker.WorkerConfig;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -44,8 +46,8 @@ class RedisSentinelIT {
         try (LocalRedisSentinels redis = new LocalRedisSentinels(Path.of("target", "redis-sentinel")).start();
              Isolated env = Isolated.create(Map.of("REDIS_URL", redis.url(), "REDIS_SENTINELS", redis.sentinels(),
                      "REDIS_MASTER_NAME", LocalRedisSentinels.MASTER_NAME));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
-             WorkerApplication worker = WorkerApplication.start(env.config());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
+             WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
              ApiClient client = new ApiClient(api.port())) {
             JsonNode created = client.createPoll("Sentinel failover", "A", "B");
             long poll = created.path("id").asLong();

@@ -1,5 +1,7 @@
 package dev.voting.e2e;
 
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.testkit.ApiClient;
@@ -51,12 +53,12 @@ class VotePipelineIT {
 
     private void castAndCheck(int workers) throws Exception {
         try (Isolated env = Isolated.create();
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             List<WorkerApplication> running = new ArrayList<>();
             try {
                 for (int i = 0; i < workers; i++) {
-                    running.add(WorkerApplication.start(env.config()));
+                    running.add(WorkerApplication.start(WorkerConfig.from(env.environment())));
                 }
                 JsonNode poll = client.createPoll("Pipeline with " + workers + " workers", "Ada", "Grace", "Linus", "Barbara");
                 long pollId = poll.path("id").asLong();

@@ -1,5 +1,7 @@
 package dev.voting.e2e;
 
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.testkit.ApiClient;
@@ -35,7 +37,7 @@ class WorkerCrashIT {
     @Test
     void crashBetweenCommitAndAckCountsNothingTwiceAndRedisConverges() throws Exception {
         try (Isolated env = Isolated.create(Map.of("WORKER_LANES", "1", "WORKER_BATCH_MAX_WAIT_MS", "200"));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Crash", "Left", "Right");
             long pollId = poll.path("id").asLong();
@@ -50,7 +52,7 @@ class WorkerCrashIT {
 
             CountDownLatch crashed = new CountDownLatch(1);
             AtomicReference<WorkerApplication> doomed = new AtomicReference<>();
-            doomed.set(WorkerApplication.start(env.config(), result -> {
+            doomed.set(WorkerApplication.start(WorkerConfig.from(env.environment()), result -> {
                 doomed.get().abortBrokerConnection();
                 crashed.countDown();
                 throw new SimulatedCrash();
@@ -64,7 +66,7 @@ class WorkerCrashIT {
             assertEquals(0, env.redis().hlen(env.config().redis().keyPrefix() + "counts:" + pollId),
                     "the crash came before Redis was written");
 
-            try (WorkerApplication survivor = WorkerApplication.start(env.config())) {
+            try (WorkerApplication survivor = WorkerApplication.start(WorkerConfig.from(env.environment()))) {
                 Checks.awaitCounted(env, pollId, VOTES, Duration.ofSeconds(30));
                 Checks.assertExact(env, client, pollId, expected);
             }

@@ -76,11 +76,12 @@ public final class LoadTest {
                 System.out.print(smoke ? "loadtest-smoke: " : "loadtest: nothing answers at " + baseUrl + ": ");
                 owned = OwnedSystem.start(environment, port == -1 ? 80 : port, options(), module.resolve("target/run"));
                 baseUrl = owned.slice().baseUrl();
-                config = owned.slice().config();
+                config = owned.slice().config().common();
                 where = baseUrl + " (started for this run, slice " + owned.slice().name() + ")";
             } else {
                 System.out.printf("loadtest: testing the system that answers at %s; its PostgreSQL schema and queue are taken"
-                        + " from the environment, and its rate limits must be off (all the load comes from one IP)%n", baseUrl);
+                        + " from the environment, and its per-address limits must be off or high (all the load comes from one IP:"
+                        + " RATE_LIMIT_IP_PER_SECOND=0, API_MAX_REQUESTS_PER_CLIENT above the load's concurrency)%n", baseUrl);
                 config = Config.from(environment);
                 where = baseUrl;
             }

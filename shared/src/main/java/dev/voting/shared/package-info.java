@@ -2,8 +2,10 @@
  * What the API and the worker share, and nothing either owns alone.
  *
  * <ul>
- *   <li>{@code config}: the one {@link dev.voting.shared.config.Config} record, parsed and validated from the
- *       environment once at start-up; a bad value stops the process naming the variable.</li>
+ *   <li>{@code config}: the settings both processes read ({@link dev.voting.shared.config.Config}: the
+ *       services, the log format), parsed and validated from the environment once at start-up, and the
+ *       {@link dev.voting.shared.config.Env} each process reads its own settings with; a bad value stops
+ *       the process naming the variable; {@link dev.voting.shared.config.Secrets} keeps passwords out of logs.</li>
  *   <li>{@code vote}: the vote message ({@link dev.voting.shared.vote.Vote}) and its wire format
  *       ({@link dev.voting.shared.vote.VoteCodec}): one vote or a batch per AMQP message.</li>
  *   <li>{@code db}, {@code redis}, {@code amqp}: factories for the clients each process creates once and

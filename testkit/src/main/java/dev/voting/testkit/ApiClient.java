@@ -6,6 +6,7 @@ import dev.voting.shared.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -34,12 +35,27 @@ public final class ApiClient implements AutoCloseable {
     }
 
     public ApiClient(String base) {
+        this(base, builder());
+    }
+
+    /**
+     * A client whose connections come from {@code from}, so that one test plays several client
+     * addresses (Linux routes all of 127.0.0.0/8 to the loopback interface).
+     */
+    public ApiClient(int port, InetAddress from) {
+        this("http://127.0.0.1:" + port, builder().localAddress(from));
+    }
+
+    private ApiClient(String base, HttpClient.Builder http) {
         this.base = base;
-        this.http = HttpClient.newBuilder()
+        this.http = http.build();
+    }
+
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     }
 
     public Reply get(String path, String token) {

@@ -49,6 +49,7 @@ public final class Isolated implements AutoCloseable {
         environment.put("JWT_SECRET_KEY", Tokens.SECRET);
         environment.put("API_HOST", "127.0.0.1");
         environment.put("API_PORT", "0");
+        environment.put("API_METRICS_PORT", "0");
         environment.put("WORKER_METRICS_PORT", "0");
         environment.put("RATE_LIMIT_VOTER_PER_SECOND", "0");
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");
@@ -71,20 +72,21 @@ public final class Isolated implements AutoCloseable {
         return new Isolated(overrides);
     }
 
+    /** Where this slice's services are; each app reads its own settings from {@link #environment()}. */
     public Config config() {
         return config;
     }
 
-    /** The same slice with some settings changed (for a second API or worker with other limits). */
-    public Config config(Map<String, String> overrides) {
-        Map<String, String> changed = new HashMap<>(environment);
-        changed.putAll(overrides);
-        return Config.from(changed);
-    }
-
-    /** The environment of this slice, for starting the apps as separate processes. */
+    /** The environment of this slice: for {@code ApiConfig.from}, {@code WorkerConfig.from}, or a process of its own. */
     public Map<String, String> environment() {
         return Map.copyOf(environment);
+    }
+
+    /** The same slice with some settings changed (for a second API or worker with other limits). */
+    public Map<String, String> environment(Map<String, String> overrides) {
+        Map<String, String> changed = new HashMap<>(environment);
+        changed.putAll(overrides);
+        return Map.copyOf(changed);
     }
 
     public HikariDataSource database() {

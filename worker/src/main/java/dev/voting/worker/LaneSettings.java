@@ -13,7 +13,7 @@ record LaneSettings(Config.Rabbit topology, int prefetch, BatchCollector.Limits 
         return topology.queue();
     }
 
-    static LaneSettings of(Config.Rabbit rabbit, Config.Worker worker) {
+    static LaneSettings of(Config.Rabbit rabbit, WorkerConfig worker) {
         return new LaneSettings(rabbit, worker.prefetch(),
                 new BatchCollector.Limits(worker.batchSize(), worker.batchMaxWait(), IDLE_WAIT));
     }

@@ -1,6 +1,5 @@
 package dev.voting.worker;
 
-import dev.voting.shared.config.Config;
 import dev.voting.shared.config.ConfigException;
 import dev.voting.shared.lifecycle.StartupException;
 import org.slf4j.Logger;
@@ -15,13 +14,13 @@ public final class Main {
 
     public static void main(String[] args) {
         try {
-            Config config = Config.fromEnvironment();
+            WorkerConfig config = WorkerConfig.fromEnvironment();
             log.info("{}", config.describe());
             WorkerApplication worker = WorkerApplication.start(config,
                     HaltAfterCommit.fromEnvironment(System.getenv(HaltAfterCommit.VARIABLE)));
             Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "shutdown"));
             log.info("worker consuming {} with {} lanes; metrics on http://0.0.0.0:{}/metrics",
-                    config.rabbit().queue(), config.worker().lanes(), worker.metricsPort());
+                    config.common().rabbit().queue(), config.lanes(), worker.metricsPort());
         } catch (ConfigException | StartupException | IllegalArgumentException e) {
             log.error("{}", e.getMessage());
             System.exit(1);

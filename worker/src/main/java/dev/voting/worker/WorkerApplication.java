@@ -42,11 +42,11 @@ public final class WorkerApplication implements AutoCloseable {
     private final ConnectionHolder rabbit;
     private final OpsServer ops;
 
-    private WorkerApplication(Config config, CommitObserver observer) {
+    private WorkerApplication(WorkerConfig worker, CommitObserver observer) {
+        Config config = worker.common();
         try {
             PrometheusMeterRegistry registry = Metrics.newRegistry("voting-worker");
             ObjectMapper mapper = Json.newMapper();
-            Config.Worker worker = config.worker();
             HikariDataSource database = shutdown.register("postgresql",
                     // one connection per lane, one for readiness and one for the counts-drift check
                     Postgres.pool(withPoolSize(config.database(), worker.lanes() + 2), "worker", registry));
@@ -60,7 +60,7 @@ public final class WorkerApplication implements AutoCloseable {
                     Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                     Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
             // Bound before any lane consumes: a taken port stops the start before a single vote is taken off the queue.
-            ops = shutdown.register("ops-server", new OpsServer(worker.metricsPort(), registry, readiness, mapper));
+            ops = shutdown.register("ops-server", new OpsServer(OpsServer.ANY_HOST, worker.metricsPort(), registry, readiness, mapper));
 
             WorkerMetrics metrics = new WorkerMetrics(registry);
             VoteWriter writer = new VoteWriter(database);
@@ -88,7 +88,7 @@ public final class WorkerApplication implements AutoCloseable {
                     new CountsCache(new RedisKeys(config.redis().keyPrefix())), registry, Duration.ofSeconds(30)).start());
         } catch (IOException e) {
             shutdown.close();
-            throw new StartupException("cannot open the metrics port " + config.worker().metricsPort() + " (" + e.getMessage()
+            throw new StartupException("cannot open the metrics port " + worker.metricsPort() + " (" + e.getMessage()
                     + "); set WORKER_METRICS_PORT to a free port, one per worker on a machine (0 picks one)", e);
         } catch (RuntimeException e) {
             shutdown.close();
@@ -96,12 +96,12 @@ public final class WorkerApplication implements AutoCloseable {
         }
     }
 
-    public static WorkerApplication start(Config config) {
+    public static WorkerApplication start(WorkerConfig config) {
         return new WorkerApplication(config, CommitObserver.NONE);
     }
 
     /** A worker whose {@code observer} hears of every commit before Redis and the acks (fault tests). */
-    public static WorkerApplication start(Config config, CommitObserver observer) {
+    public static WorkerApplication start(WorkerConfig config, CommitObserver observer) {
         return new WorkerApplication(config, observer);
     }
 

@@ -1,7 +1,8 @@
 /**
  * The worker: consumes votes, writes them to PostgreSQL in batches, keeps live counts in Redis.
  *
- * <p>{@link dev.voting.worker.WorkerApplication} runs {@code WORKER_LANES}
+ * <p>{@link dev.voting.worker.WorkerApplication}, configured by {@link dev.voting.worker.WorkerConfig}
+ * (no signing key: the worker trusts what the API queued), runs {@code WORKER_LANES}
  * {@link dev.voting.worker.ConsumerLane}s, each a thread with parts that do one job each:
  * {@link dev.voting.worker.Subscription} is its channel, opened and closed by the lane on every way
  * out, whose deliveries are decoded each on a virtual thread and handed on in delivery order;

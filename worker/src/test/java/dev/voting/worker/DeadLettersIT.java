@@ -29,7 +29,7 @@ class DeadLettersIT {
     @Test
     void deadLettersShowTheirReasonAndReplayingCountsNothingTwice() throws Exception {
         try (Isolated env = Isolated.create();
-             WorkerApplication worker = WorkerApplication.start(env.config());
+             WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
              DeadLetters dlq = new DeadLetters(env.config().rabbit())) {
             String deadLetterQueue = env.config().rabbit().deadLetterQueue();
             long pollId = poll(env);
@@ -69,7 +69,7 @@ class DeadLettersIT {
     @Test
     void aDeletedDeadLetterQueueIsDeclaredAgainRatherThanLosingPoison() throws Exception {
         try (Isolated env = Isolated.create();
-             WorkerApplication worker = WorkerApplication.start(env.config())) {
+             WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()))) {
             String deadLetterQueue = env.config().rabbit().deadLetterQueue();
             try (Channel channel = env.rabbit().createChannel()) {
                 channel.queueDelete(deadLetterQueue);

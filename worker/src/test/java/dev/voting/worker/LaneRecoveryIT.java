@@ -36,7 +36,7 @@ class LaneRecoveryIT {
         try (Isolated env = Isolated.create(Map.of("WORKER_LANES", "1"))) {
             long pollId = WorkerFixtures.onePoll(env, "lane recovery");
             long candidate = env.queryLong("SELECT min(id) FROM candidates WHERE poll_id = ?", pollId);
-            try (WorkerApplication worker = WorkerApplication.start(env.config(), failsOnce)) {
+            try (WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()), failsOnce)) {
                 publish(env, pollId, candidate, "voter-0");
                 WorkerFixtures.await(() -> commits.get() >= 1);
                 for (int i = 1; i < VOTES; i++) {

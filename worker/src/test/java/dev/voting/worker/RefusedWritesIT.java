@@ -33,7 +33,7 @@ class RefusedWritesIT {
     @Test
     void aDatabaseRefusingWritesForANonDataReasonHoldsTheVotesAndTheWorkerIsNotReady() throws Exception {
         try (Isolated env = Isolated.create();
-             WorkerApplication worker = WorkerApplication.start(env.config());
+             WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
              ApiClient ops = new ApiClient(worker.metricsPort())) {
             String deadLetterQueue = env.config().rabbit().deadLetterQueue();
             long pollId = poll(env);
@@ -84,7 +84,7 @@ class RefusedWritesIT {
             List<Vote> message = List.of(vote(pollId, candidate, "alice", "127.0.0.1"), vote(pollId, candidate, "bob", "127.0.0.1"),
                     bad, vote(pollId, candidate, "carol", "127.0.0.1"), vote(pollId, candidate, "dave", "127.0.0.1"));
 
-            try (WorkerApplication worker = WorkerApplication.start(env.config())) {
+            try (WorkerApplication worker = WorkerApplication.start(WorkerConfig.from(env.environment()))) {
                 publish(env, message);
                 await(() -> env.messagesReady(deadLetterQueue) >= 1
                         && env.queryLong("SELECT count(*) FROM votes WHERE poll_id = ?", pollId) == 4);

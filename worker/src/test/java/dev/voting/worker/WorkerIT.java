@@ -1,6 +1,5 @@
 package dev.voting.worker;
 
-import dev.voting.shared.config.Config;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.lifecycle.StartupException;
 import dev.voting.shared.redis.RedisKeys;
@@ -39,7 +38,7 @@ class WorkerIT {
     @BeforeAll
     static void start() {
         env = Isolated.create();
-        worker = WorkerApplication.start(env.config());
+        worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
     }
 
     @AfterAll
@@ -50,7 +49,7 @@ class WorkerIT {
 
     @Test
     void aTakenMetricsPortStopsTheStartNamingTheVariable() {
-        Config samePort = env.config(Map.of("WORKER_METRICS_PORT", Integer.toString(worker.metricsPort())));
+        WorkerConfig samePort = WorkerConfig.from(env.environment(Map.of("WORKER_METRICS_PORT", Integer.toString(worker.metricsPort()))));
         StartupException refused = assertThrows(StartupException.class, () -> WorkerApplication.start(samePort).close());
         assertTrue(refused.getMessage().contains("set WORKER_METRICS_PORT to a free port"), refused.getMessage());
     }

@@ -15,7 +15,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
 import com.sun.net.httpserver.HttpExchange;
 import dev.voting.api.http.ProblemException;
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
 import dev.voting.shared.vote.Vote;
 
 import java.security.interfaces.ECPublicKey;
@@ -34,7 +34,7 @@ public final class Authenticator {
 
     private final JWTVerifier verifier;
 
-    public Authenticator(Config.Jwt config) {
+    public Authenticator(ApiConfig.Jwt config) {
         Verification verification = JWT.require(algorithm(config))
                 .withClaimPresence("exp")
                 .withClaimPresence("sub")
@@ -48,7 +48,7 @@ public final class Authenticator {
         this.verifier = verification.build();
     }
 
-    static Algorithm algorithm(Config.Jwt config) {
+    static Algorithm algorithm(ApiConfig.Jwt config) {
         return switch (config.algorithm()) {
             case "HS256" -> Algorithm.HMAC256(config.secret());
             case "RS256" -> Algorithm.RSA256((RSAPublicKey) Pem.publicKey(config.publicKeyPem(), "RSA"), null);

@@ -3,7 +3,7 @@ package dev.voting.api.auth;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
 
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
@@ -18,9 +18,9 @@ import java.util.List;
  */
 public final class DevToken {
     private final Algorithm algorithm;
-    private final Config.Jwt config;
+    private final ApiConfig.Jwt config;
 
-    public DevToken(Config.Jwt config, String privateKeyPem) {
+    public DevToken(ApiConfig.Jwt config, String privateKeyPem) {
         this.config = config;
         this.algorithm = switch (config.algorithm()) {
             case "HS256" -> Algorithm.HMAC256(config.secret());
@@ -52,7 +52,7 @@ public final class DevToken {
             System.err.println("usage: make token SUB=<voter id> [ROLES=admin] [TTL=3600]");
             System.exit(2);
         }
-        Config config = Config.fromEnvironment();
+        ApiConfig config = ApiConfig.fromEnvironment();
         List<String> roles = args.length > 1 && !args[1].isBlank() ? Arrays.asList(args[1].split(",")) : List.of();
         long seconds = args.length > 2 ? Long.parseLong(args[2]) : 3600;
         String privateKey = System.getenv().getOrDefault("JWT_PRIVATE_KEY", "").replace("\\n", "\n");

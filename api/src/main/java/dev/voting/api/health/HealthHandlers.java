@@ -5,16 +5,15 @@ import dev.voting.api.http.ProblemException;
 import dev.voting.api.http.Response;
 import dev.voting.shared.health.Readiness;
 import dev.voting.shared.lifecycle.Dependency;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /healthz} (the process answers), {@code /readyz} (it can take votes), {@code /metrics}.
+ * {@code /healthz} (the process answers) and {@code /readyz} (it can take votes) on the public port,
+ * for load balancers; {@code /metrics} is only on the operator's port ({@code API_METRICS_PORT}).
  * Readiness fails only for the dependencies a vote cannot be answered without; the others, when
  * down, are named as degraded in a 200: every replica shares them, so failing would take all the
  * APIs out of their load balancer at once, while they still answer votes truthfully.
@@ -26,12 +25,10 @@ public final class HealthHandlers {
 
     private final Readiness readiness;
     private final Set<Dependency> canDoWithout;
-    private final PrometheusMeterRegistry registry;
 
-    public HealthHandlers(Readiness readiness, Set<Dependency> canDoWithout, PrometheusMeterRegistry registry) {
+    public HealthHandlers(Readiness readiness, Set<Dependency> canDoWithout) {
         this.readiness = readiness;
         this.canDoWithout = Set.copyOf(canDoWithout);
-        this.registry = registry;
     }
 
     public Response health(Call call) {
@@ -54,10 +51,5 @@ public final class HealthHandlers {
         throw ProblemException.unavailable(Duration.ofSeconds(5), String.join(", ", missing) + " not answering: no votes can be taken")
                 .with("down", missing)
                 .with("degraded", degraded);
-    }
-
-    public Response metrics(Call call) {
-        return Response.bytes(200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

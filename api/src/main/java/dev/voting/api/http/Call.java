@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import dev.voting.api.auth.Principal;
+import dev.voting.api.client.ClientAddresses;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -22,15 +23,17 @@ public final class Call {
     private final HttpExchange exchange;
     private final Map<String, String> pathParams;
     private final Principal principal;
+    private final InetAddress client;
     private final ObjectMapper mapper;
     private final int maxBodyBytes;
     private final String requestId;
 
-    Call(HttpExchange exchange, Map<String, String> pathParams, Principal principal, ObjectMapper mapper, int maxBodyBytes,
-         String requestId) {
+    Call(HttpExchange exchange, Map<String, String> pathParams, Principal principal, InetAddress client, ObjectMapper mapper,
+         int maxBodyBytes, String requestId) {
         this.exchange = exchange;
         this.pathParams = pathParams;
         this.principal = principal;
+        this.client = client;
         this.mapper = mapper;
         this.maxBodyBytes = maxBodyBytes;
         this.requestId = requestId;
@@ -71,9 +74,14 @@ public final class Call {
         return pathParams.get(name);
     }
 
+    /** The client's address: the TCP peer, or the one a trusted proxy names ({@link ClientAddresses}). */
     public String clientIp() {
-        InetSocketAddress remote = exchange.getRemoteAddress();
-        return remote == null ? "unknown" : remote.getAddress().getHostAddress();
+        return client.getHostAddress();
+    }
+
+    /** Who this request counts against in per-client limits: the address, or its /64 for IPv6. */
+    public String clientKey() {
+        return ClientAddresses.limitKey(client);
     }
 
     public Map<String, String> query() {

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.voting.api.auth.Authenticator;
 import dev.voting.api.auth.Principal;
+import dev.voting.api.client.ClientAddresses;
+import dev.voting.api.client.ClientGate;
 import dev.voting.shared.lifecycle.UnavailableException;
 import dev.voting.shared.logging.RequestIds;
 import org.slf4j.Logger;
@@ -13,21 +15,26 @@ import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Dispatches every request to its route, checks who may call it, and is the one place that turns
  * exceptions into problem responses and writes responses. JDK contexts match by prefix, so the
  * whole API is one context and the exact match happens here. {@code HEAD} is answered wherever
- * {@code GET} is: the same route, status and headers, without the body.
+ * {@code GET} is: the same route, status and headers, without the body. Every request holds one of
+ * its client's places ({@code API_MAX_REQUESTS_PER_CLIENT}) until its answer is written, so that one
+ * address cannot hold the connections and threads every client shares.
  */
 public final class Router implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
+    private static final Duration RETRY_AFTER_CLIENT_FULL = Duration.ofSeconds(1);
 
     /** A route with its template split once, so that matching a request allocates nothing it keeps. */
     private record Compiled(Route route, String[] segments) {
@@ -64,13 +71,18 @@ public final class Router implements HttpHandler {
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
     private final int maxBodyBytes;
+    private final ClientAddresses clients;
+    private final ClientGate requestsPerClient;
 
-    public Router(List<Route> routes, Authenticator authenticator, ObjectMapper mapper, int maxBodyBytes) {
+    public Router(List<Route> routes, Authenticator authenticator, ObjectMapper mapper, int maxBodyBytes,
+                  ClientAddresses clients, ClientGate requestsPerClient) {
         this.routes = List.copyOf(routes);
         this.compiled = routes.stream().map(Compiled::new).toList();
         this.authenticator = authenticator;
         this.mapper = mapper;
         this.maxBodyBytes = maxBodyBytes;
+        this.clients = clients;
+        this.requestsPerClient = requestsPerClient;
     }
 
     public List<Route> routes() {
@@ -84,27 +96,37 @@ public final class Router implements HttpHandler {
         RequestFacts facts = RequestFacts.current();
         MDC.put(RequestIds.MDC_KEY, requestId);
         try (exchange) {
-            Response response;
+            InetAddress client = clients.clientOf(exchange);
+            Optional<ClientGate.Pass> place = requestsPerClient.enter(ClientAddresses.limitKey(client));
             try {
-                response = dispatch(exchange, requestId, facts);
-            } catch (ProblemException e) {
-                if (e.shed()) {
-                    facts.shed();
+                Response response;
+                try {
+                    if (place.isEmpty()) {
+                        throw ProblemException.rateLimited(RETRY_AFTER_CLIENT_FULL, "this client already has "
+                                + requestsPerClient.maxPerClient() + " requests in flight; retry when one is answered");
+                    }
+                    response = dispatch(exchange, client, requestId, facts);
+                } catch (ProblemException e) {
+                    if (e.shed()) {
+                        facts.shed();
+                    }
+                    response = problem(e, requestId);
+                } catch (UnavailableException e) {
+                    log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
+                    response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
+                            e.dependency().displayName() + " is unavailable; retry later"), requestId);
+                } catch (IOException e) {
+                    log.debug("client went away: {}", e.toString());
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
+                    response = problem(ProblemException.of(500, "internal_error", "Internal error",
+                            "the server failed to answer; the failure is logged"), requestId);
                 }
-                response = problem(e, requestId);
-            } catch (UnavailableException e) {
-                log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
-                response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
-                        e.dependency().displayName() + " is unavailable; retry later"), requestId);
-            } catch (IOException e) {
-                log.debug("client went away: {}", e.toString());
-                return;
-            } catch (RuntimeException e) {
-                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-                response = problem(ProblemException.of(500, "internal_error", "Internal error",
-                        "the server failed to answer; the failure is logged"), requestId);
+                write(exchange, response);
+            } finally {
+                place.ifPresent(ClientGate.Pass::close);
             }
-            write(exchange, response);
         } catch (IOException e) {
             log.debug("response not delivered: {}", e.toString());
         } finally {
@@ -112,7 +134,7 @@ public final class Router implements HttpHandler {
         }
     }
 
-    private Response dispatch(HttpExchange exchange, String requestId, RequestFacts facts) throws IOException {
+    private Response dispatch(HttpExchange exchange, InetAddress client, String requestId, RequestFacts facts) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
         String method = isHead(exchange) ? "GET" : exchange.getRequestMethod();
@@ -134,7 +156,7 @@ public final class Router implements HttpHandler {
                 case VOTER -> authenticator.authenticate(exchange);
                 case ADMIN -> requireAdmin(authenticator.authenticate(exchange));
             };
-            return route.handler().handle(new Call(exchange, params, principal, mapper, maxBodyBytes, requestId));
+            return route.handler().handle(new Call(exchange, params, principal, client, mapper, maxBodyBytes, requestId));
         }
         if (allowed != null) {
             throw ProblemException.methodNotAllowed(allowed);

@@ -1,18 +1,22 @@
 package dev.voting.api.http;
 
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
 
 /**
- * The JDK server reads its limits from system properties once, when its configuration class loads,
- * so they are set here before the first {@code HttpServer.create} (G7). {@code maxReqTime} is in
- * seconds, despite its documentation.
+ * The JDK server reads its limits from system properties once per JVM, when its configuration
+ * class loads at the first {@code HttpServer.create} of any server in the process (the operator's
+ * port included): {@code ApiApplication} sets them before it creates either (G7). A JVM that had
+ * already made a server keeps that one's limits (tests that run several apps in one JVM), which is
+ * why the limits are tested on the API run as a process of its own. {@code maxReqTime} and
+ * {@code maxRspTime} are in seconds, despite their documentation.
  */
 public final class ServerLimits {
     private ServerLimits() {
     }
 
-    public static void apply(Config.Http http) {
-        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(http.maxRequestSeconds()));
+    public static void apply(ApiConfig.Http http) {
+        // From the first byte of a request to the last byte of its body: a slow body is cut off like slow headers.
+        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(http.maxReadSeconds()));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(http.maxRequestSeconds()));
         System.setProperty("sun.net.httpserver.idleInterval", Integer.toString(http.idleSeconds()));
         // The idle sweep runs every clockTick (10 s by default): once a second keeps idle limits to the second.

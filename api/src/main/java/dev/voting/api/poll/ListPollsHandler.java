@@ -11,21 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code GET /api/v1/polls?status=open&limit=50&cursor=...}: newest first, keyset-paged. */
+/** {@code GET /api/v1/polls?status=open&limit=50&cursor=...}: newest first, keyset-paged, from {@link PollPages}. */
 public final class ListPollsHandler implements Handler {
     private static final int DEFAULT_LIMIT = 50;
-    private static final int MAX_LIMIT = 200;
+    /** The longest page: what {@link PollPages} reads, plus one to know whether there is a next page. */
+    public static final int MAX_LIMIT = 200;
     private static final Set<String> PARAMETERS = Set.of("status", "limit", "cursor");
 
     /** One page; {@code nextCursor} is absent on the last page. */
     public record Page(List<Poll.Shown> items, String nextCursor) {
     }
 
-    private final PollRepository repository;
+    private final PollPages pages;
     private final Clock clock;
 
-    public ListPollsHandler(PollRepository repository, Clock clock) {
-        this.repository = repository;
+    public ListPollsHandler(PollPages pages, Clock clock) {
+        this.pages = pages;
         this.clock = clock;
     }
 
@@ -41,31 +42,31 @@ public final class ListPollsHandler implements Handler {
         if (!status.equals("open") && !status.equals("all")) {
             throw ProblemException.malformed("status must be 'open' or 'all'");
         }
-        int limit = (int) positive(query.get("limit"), "limit", DEFAULT_LIMIT);
-        if (limit > MAX_LIMIT) {
-            throw ProblemException.malformed("limit must be at most " + MAX_LIMIT);
-        }
-        Long cursor = query.containsKey("cursor") ? positive(query.get("cursor"), "cursor", 0) : null;
+        int limit = (int) inRange(query.get("limit"), "limit", DEFAULT_LIMIT, MAX_LIMIT);
+        Long cursor = query.containsKey("cursor") ? inRange(query.get("cursor"), "cursor", 0, Long.MAX_VALUE) : null;
         Instant now = clock.instant();
-        List<Poll> items = repository.list(status.equals("open"), now, cursor, limit + 1);
+        List<Poll> items = pages.newest(status.equals("open"), cursor, now);
         boolean more = items.size() > limit;
         List<Poll> page = more ? items.subList(0, limit) : items;
         return Response.json(200, new Page(page.stream().map(p -> p.shownAt(now)).toList(),
                 more ? Long.toString(page.getLast().id()) : null));
     }
 
-    private static long positive(String raw, String name, long fallback) {
+    /** A whole number from 1 to {@code max}, in ASCII digits; anything else, however large, is a 400 naming the range. */
+    private static long inRange(String raw, String name, long fallback, long max) {
         if (raw == null) {
             return fallback;
         }
-        try {
-            long value = Long.parseLong(raw);
-            if (value > 0) {
-                return value;
+        if (!raw.isEmpty() && raw.length() <= 19 && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                long value = Long.parseLong(raw);
+                if (value >= 1 && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // past Long.MAX_VALUE: refused below like any other value out of range
             }
-        } catch (NumberFormatException ignored) {
-            // reported below
         }
-        throw ProblemException.malformed(name + " must be a positive integer");
+        throw ProblemException.malformed(name + " must be a whole number from 1 to " + max);
     }
 }

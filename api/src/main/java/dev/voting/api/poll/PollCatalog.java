@@ -11,13 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
  * Polls kept in process for the vote path, so that a vote costs no database round trip. An entry
- * older than the TTL is reloaded by one caller while the others go on with the old one; unknown ids
- * are remembered too, so that a flood of votes for a missing poll does not reach PostgreSQL.
+ * older than the TTL is reloaded by one caller while the others go on with the old one. Unknown ids
+ * are remembered for the TTL too, a bounded number of them ({@link UnknownPolls}), so that a flood
+ * of votes for a missing poll does not reach PostgreSQL and one of made-up ids does not fill memory.
  *
  * <p>A close takes effect {@code POLL_CLOSE_DELAY_SECONDS} after PostgreSQL records it, and this
  * process's clock may run up to {@code MAX_CLOCK_SKEW_MS} ahead of PostgreSQL's. An entry read
@@ -43,15 +45,20 @@ public final class PollCatalog {
     private final Duration trusted;
     private final Clock clock;
     private final ConcurrentMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final UnknownPolls unknown;
+    private final AtomicLong changes = new AtomicLong();
 
     /**
      * {@code read} is {@link PollRepository#find}. Config checks {@code closeDelay ≥ ttl + maxClockSkew},
-     * so that an entry is due for a re-read before it stops being trusted.
+     * so that an entry is due for a re-read before it stops being trusted. At most {@code maxUnknown}
+     * ids without a poll are remembered.
      */
-    public PollCatalog(LongFunction<Optional<Poll>> read, Duration ttl, Duration closeDelay, Duration maxClockSkew, Clock clock) {
+    public PollCatalog(LongFunction<Optional<Poll>> read, Duration ttl, Duration closeDelay, Duration maxClockSkew,
+                       int maxUnknown, Clock clock) {
         this.read = read;
         this.ttl = ttl;
         this.trusted = closeDelay.minus(maxClockSkew);
+        this.unknown = new UnknownPolls(ttl, maxUnknown);
         this.clock = clock;
     }
 
@@ -71,12 +78,28 @@ public final class PollCatalog {
     /** Records a change this process made (create, close), read at {@code readAt}, instead of waiting for the TTL. */
     public void remember(Poll poll, Instant readAt) {
         entries.merge(poll.id(), new Entry(Optional.of(poll), readAt), PollCatalog::newer);
+        unknown.forget(poll.id());
+        changes.incrementAndGet();
+    }
+
+    /** Grows with every change this process made to a poll: a cached list of polls older than a change is stale. */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** Polls known, and ids remembered as unknown ({@code polls_cached}). */
+    public int knownCount() {
+        return entries.size();
+    }
+
+    public int unknownCount() {
+        return unknown.size();
     }
 
     private Optional<Poll> find(long id, Instant now, boolean forVote) {
         Entry entry = entries.get(id);
         if (entry == null) {
-            return load(id).poll();
+            return unknown.isUnknown(id, now) ? Optional.empty() : loadFirst(id);
         }
         if (now.isBefore(entry.readAt().plus(ttl))) {
             return entry.poll();
@@ -120,6 +143,17 @@ public final class PollCatalog {
     private Entry load(long id) {
         Instant readAt = clock.instant();
         return entries.merge(id, new Entry(read.apply(id), readAt), PollCatalog::newer);
+    }
+
+    /** An id never seen: a poll is kept like any other, its absence only for the TTL and within the bound. */
+    private Optional<Poll> loadFirst(long id) {
+        Instant readAt = clock.instant();
+        Optional<Poll> poll = read.apply(id);
+        if (poll.isEmpty()) {
+            unknown.remember(id, readAt);
+            return poll;
+        }
+        return entries.merge(id, new Entry(poll, readAt), PollCatalog::newer).poll();
     }
 
     /** A slow read that finishes after a quicker, later one must not put older news back. */

@@ -1,6 +1,7 @@
 package dev.voting.api.results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.voting.api.client.ClientGate;
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
 import dev.voting.api.http.ProblemException;
@@ -19,7 +20,9 @@ import java.time.Duration;
  *
  * <p>A stream ends by itself before the server's response-time limit ({@code API_MAX_REQUEST_SECONDS})
  * would cut it, and tells the browser to reconnect a second later; a comment every few seconds
- * finds clients that left. So no viewer holds a thread for longer than that limit.
+ * finds clients that left. So no viewer holds a thread for longer than that limit. One client address
+ * holds at most {@code API_MAX_VIEWERS_PER_CLIENT} streams (429 past it), so that it cannot take the
+ * viewer places of everybody else.
  */
 public final class ResultsStreamHandler implements Handler {
     public static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
@@ -28,13 +31,16 @@ public final class ResultsStreamHandler implements Handler {
 
     private final PollCatalog polls;
     private final ResultsFeeds feeds;
+    private final ClientGate viewersPerClient;
     private final ObjectMapper mapper;
     private final Duration lifetime;
     private final Duration heartbeat;
 
-    public ResultsStreamHandler(PollCatalog polls, ResultsFeeds feeds, ObjectMapper mapper, Duration lifetime, Duration heartbeat) {
+    public ResultsStreamHandler(PollCatalog polls, ResultsFeeds feeds, ClientGate viewersPerClient, ObjectMapper mapper,
+                                Duration lifetime, Duration heartbeat) {
         this.polls = polls;
         this.feeds = feeds;
+        this.viewersPerClient = viewersPerClient;
         this.mapper = mapper;
         this.lifetime = lifetime;
         this.heartbeat = heartbeat;
@@ -50,13 +56,21 @@ public final class ResultsStreamHandler implements Handler {
     public Response handle(Call call) {
         long pollId = call.pathId("pollId", "poll");
         Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
-        ResultsFeeds.Subscription subscription = feeds.subscribe(poll).orElseThrow(() ->
-                ProblemException.shed(Duration.ofSeconds(5), "too many live results viewers; retry later"));
+        ClientGate.Pass viewer = viewersPerClient.enter(call.clientKey()).orElseThrow(() -> ProblemException.rateLimited(
+                Duration.ofSeconds(5), "this client already watches " + viewersPerClient.maxPerClient() + " live results streams"));
+        ResultsFeeds.Subscription subscription;
         Results first;
         try {
-            first = subscription.first();  // before the headers: a failure here is still a problem response (503)
+            subscription = feeds.subscribe(poll).orElseThrow(() ->
+                    ProblemException.shed(Duration.ofSeconds(5), "too many live results viewers; retry later"));
+            try {
+                first = subscription.first();  // before the headers: a failure here is still a problem response (503)
+            } catch (RuntimeException e) {
+                subscription.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            subscription.close();
+            viewer.close();
             throw e;
         }
         return Response.stream(CONTENT_TYPE, new Response.Stream() {
@@ -68,6 +82,7 @@ public final class ResultsStreamHandler implements Handler {
             @Override
             public void close() {
                 subscription.close();
+                viewer.close();
             }
         }).withHeader("Cache-Control", "no-cache").withHeader("X-Accel-Buffering", "no");
     }

@@ -49,26 +49,28 @@ public final class CastVoteHandler implements Handler {
     /**
      * Sheds what the server cannot take: past {@code API_MAX_VOTES_IN_FLIGHT} votes waiting on Redis
      * or the broker, a vote is answered 503 at once instead of queueing until the client times out (G7).
+     * The body is read and checked first (the token already is): a client that sends it slowly, or
+     * never, holds its own connection until {@code API_MAX_READ_SECONDS}, never a vote's slot.
      */
     @Override
     public Response handle(Call call) throws IOException {
-        if (!inFlight.tryAcquire()) {
-            throw metrics.refused("overloaded", ProblemException.shed(RETRY_AFTER,
-                    "the server is at its limit of " + maxInFlight + " votes in flight; retry shortly"));
-        }
-        try {
-            return cast(call);
-        } finally {
-            inFlight.release();
-        }
-    }
-
-    private Response cast(Call call) throws IOException {
         long pollId = call.pathId("pollId", "poll");
         VoteRequest request = call.jsonBody(VoteRequest.class);
         if (request.candidateId() == null) {
             throw metrics.refused("invalid_fields", ProblemException.invalidFields("field 'candidateId' is missing"));
         }
+        if (!inFlight.tryAcquire()) {
+            throw metrics.refused("overloaded", ProblemException.shed(RETRY_AFTER,
+                    "the server is at its limit of " + maxInFlight + " votes in flight; retry shortly"));
+        }
+        try {
+            return cast(call, pollId, request);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private Response cast(Call call, long pollId, VoteRequest request) {
         // One instant decides open or closed and becomes acceptedAt, which the worker compares with the same close time.
         Instant now = clock.instant();
         Poll poll = polls.findForVote(pollId, now).orElseThrow(() -> metrics.refused("unknown_poll",

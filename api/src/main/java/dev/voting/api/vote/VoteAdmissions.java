@@ -1,6 +1,7 @@
 package dev.voting.api.vote;
 
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
+import dev.voting.api.client.ClientAddresses;
 import dev.voting.shared.redis.LuaScript;
 import dev.voting.shared.redis.PipelinedScript;
 import dev.voting.shared.redis.RedisKeys;
@@ -93,9 +94,9 @@ public final class VoteAdmissions implements AutoCloseable {
     private final UnifiedJedis redis;
     private final PipelinedScript admit;
     private final RedisKeys keys;
-    private final Config.RateLimits limits;
+    private final ApiConfig.RateLimits limits;
 
-    public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, Config.RateLimits limits) {
+    public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, ApiConfig.RateLimits limits) {
         this.redis = redis;
         this.admit = new PipelinedScript(redis, ADMIT, MAX_PIPELINE, MAX_QUEUE_WAIT, "vote-admissions");
         this.keys = keys;
@@ -112,7 +113,7 @@ public final class VoteAdmissions implements AutoCloseable {
                 keys.voterMarkers(vote.pollId()),
                 keys.pendingVote(vote.voteId()),
                 keys.voterBucket(vote.voterId()),
-                keys.ipBucket(vote.clientIp()));
+                keys.ipBucket(ClientAddresses.limitKey(vote.clientIp())));  // an IPv6 client is its /64
         List<String> args = List.of(
                 epoch,
                 vote.voterId(),

@@ -1,6 +1,7 @@
 package dev.voting.api.vote;
 
 import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.api.ApiConfig;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -25,7 +26,7 @@ public final class VotePublisher implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
 
-    public VotePublisher(ConnectionHolder connection, Config.Rabbit rabbit, Config.Votes votes, VoteCodec codec,
+    public VotePublisher(ConnectionHolder connection, Config.Rabbit rabbit, ApiConfig.Votes votes, VoteCodec codec,
                          MeterRegistry registry) {
         Timer confirmLatency = Timer.builder("votes.publish.confirm")
                 .description("Time from publishing a message to the broker's confirm")

@@ -3,7 +3,7 @@ package dev.voting.api.auth;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.voting.api.http.ProblemException;
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuthenticatorTest {
     private static final String SECRET = "unit-test-secret-of-enough-length-0123";
-    private static final Config.Jwt HS256 = new Config.Jwt("HS256", SECRET, "", "", "", 5);
+    private static final ApiConfig.Jwt HS256 = new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5);
     private final Authenticator authenticator = new Authenticator(HS256);
 
     private static String bearer(String token) {
@@ -93,7 +93,7 @@ class AuthenticatorTest {
         KeyPair keys = generator.generateKeyPair();
         String pem = "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
-        Authenticator rsa = new Authenticator(new Config.Jwt("RS256", "", pem, "", "", 5));
+        Authenticator rsa = new Authenticator(new ApiConfig.Jwt("RS256", "", pem, "", "", 5));
         String genuine = valid("alice").sign(Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate()));
         assertEquals("alice", rsa.verify(bearer(genuine)).subject());
         // Key confusion: the attacker knows the public key and signs with it as an HMAC secret.
@@ -103,7 +103,7 @@ class AuthenticatorTest {
 
     @Test
     void issuerAndAudienceAreCheckedWhenConfigured() {
-        Authenticator strict = new Authenticator(new Config.Jwt("HS256", SECRET, "", "https://issuer", "voting", 5));
+        Authenticator strict = new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "https://issuer", "voting", 5));
         Algorithm hmac = Algorithm.HMAC256(SECRET);
         assertEquals("alice", strict.verify(bearer(valid("alice").withIssuer("https://issuer").withAudience("voting").sign(hmac))).subject());
         assertEquals("the token's 'iss' claim is not accepted here",

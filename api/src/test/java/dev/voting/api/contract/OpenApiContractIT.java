@@ -1,5 +1,6 @@
 package dev.voting.api.contract;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.ApiApplication;
@@ -53,7 +54,7 @@ class OpenApiContractIT {
     static void start() {
         // One process: a close may take effect after 1 s instead of 5 without outrunning a cache.
         env = Isolated.create(Map.of("POLL_CACHE_TTL_SECONDS", "1", "MAX_CLOCK_SKEW_MS", "0", "POLL_CLOSE_DELAY_SECONDS", "1"));
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
         client = new ApiClient(api.port());
         ApiClient.Reply document = client.get("/openapi.yaml");
         assertEquals(200, document.status());
@@ -151,7 +152,6 @@ class OpenApiContractIT {
         call("GET", "/openapi.yaml", "/openapi.yaml", null, null, null, 200);
         call("GET", "/healthz", "/healthz", null, null, null, 200);
         call("GET", "/readyz", "/readyz", null, null, null, 200);
-        call("GET", "/metrics", "/metrics", null, null, null, 200);
         call("GET", "/docs", "/docs", null, null, null, 200);
         assertEquals("/docs", call("GET", "/docs/", "/docs/", null, null, null, 301).header("Location"));
         call("GET", "/docs/{file}", "/docs/swagger-ui-bundle.js", null, null, null, 200);
@@ -233,8 +233,8 @@ class OpenApiContractIT {
         assertEquals("/problems/poll_closed", closed.type());
 
         // 429, from a second API on the same slice with a voter limit of one vote
-        try (ApiApplication limited = ApiApplication.start(env.config(Map.of(
-                "RATE_LIMIT_VOTER_PER_SECOND", "1", "RATE_LIMIT_VOTER_BURST", "1")), Clock.systemUTC());
+        try (ApiApplication limited = ApiApplication.start(ApiConfig.from(env.environment(Map.of(
+                "RATE_LIMIT_VOTER_PER_SECOND", "1", "RATE_LIMIT_VOTER_BURST", "1"))), Clock.systemUTC());
              ApiClient limitedClient = new ApiClient(limited.port())) {
             JsonNode other = client.createPoll("Contract limits", "Yes", "No");
             JsonNode third = client.createPoll("Contract limits 2", "Yes", "No");

@@ -3,7 +3,9 @@ package dev.voting.api.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.voting.api.auth.Authenticator;
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
+import dev.voting.api.client.ClientAddresses;
+import dev.voting.api.client.ClientGate;
 import dev.voting.shared.json.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,8 @@ class ConcurrentExchangesIT {
                     return Response.json(200, Map.of("requestId", call.requestId()));
                 }),
                 Route.get("/fast", Access.ANYONE, call -> Response.json(200, Map.of("requestId", call.requestId())))),
-                new Authenticator(new Config.Jwt("HS256", "x".repeat(Config.MIN_HMAC_SECRET_BYTES), "", "", "", 5)), mapper, 64);
+                new Authenticator(new ApiConfig.Jwt("HS256", "x".repeat(ApiConfig.MIN_HMAC_SECRET_BYTES), "", "", "", 5)), mapper, 64,
+                ClientAddresses.direct(), new ClientGate(100));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

@@ -5,7 +5,9 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.auth.Authenticator;
-import dev.voting.shared.config.Config;
+import dev.voting.api.client.ClientAddresses;
+import dev.voting.api.client.ClientGate;
+import dev.voting.api.ApiConfig;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.UnavailableException;
@@ -37,7 +39,7 @@ class RouterTest {
             Route.get("/bug", Access.ANYONE, call -> {
                 throw new IllegalStateException("secret internal detail");
             })),
-            new Authenticator(new Config.Jwt("HS256", SECRET, "", "", "", 5)), mapper, 64);
+            new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5)), mapper, 64, ClientAddresses.direct(), new ClientGate(100));
 
     private FakeExchange call(String method, String uri, String body) {
         FakeExchange exchange = new FakeExchange(method, uri, body);

@@ -6,18 +6,14 @@ import dev.voting.testkit.Tokens;
 import dev.voting.testkit.process.Child;
 import dev.voting.testkit.process.JavaApp;
 import dev.voting.testkit.process.Ports;
-import dev.voting.testkit.process.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,14 +41,14 @@ class ServerLimitsIT {
         port = Ports.free();
         Map<String, String> settings = new HashMap<>(env.environment());
         settings.put("API_PORT", Integer.toString(port));
+        settings.put("API_MAX_READ_SECONDS", "2");
         settings.put("API_MAX_REQUEST_SECONDS", "2");
         settings.put("API_IDLE_SECONDS", "2");
         settings.put("API_MAX_CONNECTIONS", "4");
         settings.put("API_MAX_HEADER_BYTES", "2048");
         settings.put("API_MAX_HEADERS", "20");
         settings.put("API_MAX_BODY_BYTES", "1024");
-        api = JavaApp.process("api-limits", JavaApp.jar("api", "voting-api.jar"), settings, Path.of("target", "server-limits")).start();
-        Processes.awaitPort(api, port, Duration.ofSeconds(60));
+        api = JavaApp.startApi("api-limits", settings, Path.of("target", "server-limits"));
     }
 
     @AfterAll
@@ -62,7 +58,7 @@ class ServerLimitsIT {
     }
 
     @Test
-    void aClientTricklingHeadersIsCutOffAtTheRequestTimeLimit() throws Exception {
+    void aClientTricklingHeadersIsCutOffAtTheReadTimeLimit() throws Exception {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -72,7 +68,7 @@ class ServerLimitsIT {
                 try {
                     out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    cut = isClosed(socket, Duration.ofMillis(1));
+                    cut = RawHttp.isClosedWithin(socket, Duration.ofMillis(1));
                 } catch (IOException e) {
                     cut = true;
                 }
@@ -88,7 +84,7 @@ class ServerLimitsIT {
             socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String answer = readSome(socket);
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
-            assertTrue(isClosed(socket, Duration.ofSeconds(15)), "the idle connection was closed by the server");
+            assertTrue(RawHttp.isClosedWithin(socket, Duration.ofSeconds(15)), "the idle connection was closed by the server");
         }
     }
 
@@ -103,7 +99,7 @@ class ServerLimitsIT {
             }
             Thread.sleep(200);  // the server has taken the four
             try (Socket fifth = connect()) {
-                assertTrue(isClosed(fifth, Duration.ofSeconds(1)), "a fifth connection is closed without being served");
+                assertTrue(RawHttp.isClosedWithin(fifth, Duration.ofSeconds(1)), "a fifth connection is closed without being served");
             }
         } finally {
             for (Socket socket : held) {
@@ -147,23 +143,6 @@ class ServerLimitsIT {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         return socket;
-    }
-
-    /** True when the server closed (or reset) the connection within {@code wait}; false while it stays open. */
-    private static boolean isClosed(Socket socket, Duration wait) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
-        InputStream in = socket.getInputStream();
-        try {
-            while (true) {
-                if (in.read() == -1) {
-                    return true;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (SocketException e) {
-            return true;
-        }
     }
 
     private static String readSome(Socket socket) throws IOException {

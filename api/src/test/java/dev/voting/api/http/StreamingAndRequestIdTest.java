@@ -1,7 +1,9 @@
 package dev.voting.api.http;
 
 import dev.voting.api.auth.Authenticator;
-import dev.voting.shared.config.Config;
+import dev.voting.api.client.ClientAddresses;
+import dev.voting.api.client.ClientGate;
+import dev.voting.api.ApiConfig;
 import dev.voting.shared.json.Json;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -55,8 +57,8 @@ class StreamingAndRequestIdTest {
                     streamClosed.set(true);
                 }
             }))),
-            new Authenticator(new Config.Jwt("HS256", "streaming-test-secret-of-enough-length", "", "", "", 5)),
-            Json.newMapper(), 64);
+            new Authenticator(new ApiConfig.Jwt("HS256", "streaming-test-secret-of-enough-length", "", "", "", 5)),
+            Json.newMapper(), 64, ClientAddresses.direct(), new ClientGate(100));
 
     @Test
     void validClientRequestIdIsKeptEchoedAndInTheMdcOnlyDuringTheRequest() {

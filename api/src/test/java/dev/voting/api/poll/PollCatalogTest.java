@@ -33,6 +33,7 @@ class PollCatalogTest {
     private static final Duration DELAY = Duration.ofSeconds(5);
     private static final Duration SKEW = Duration.ofSeconds(1);
     private static final Instant T0 = Instant.parse("2030-01-31T12:00:00Z");
+    private static final int MAX_UNKNOWN = 3;
 
     /** A clock the test moves by hand. */
     private static final class FakeClock extends Clock {
@@ -82,7 +83,7 @@ class PollCatalogTest {
     private final ExecutorService voters = Executors.newVirtualThreadPerTaskExecutor();
     private final FakeClock clock = new FakeClock(T0);
     private final Database database = new Database();
-    private final PollCatalog catalog = new PollCatalog(database, TTL, DELAY, SKEW, clock);
+    private final PollCatalog catalog = new PollCatalog(database, TTL, DELAY, SKEW, MAX_UNKNOWN, clock);
 
     private static Poll poll(Instant closesAt) {
         return new Poll(7, "Lunch", T0.minusSeconds(60), closesAt, List.of(new Candidate(1, "Pizza"), new Candidate(2, "Sushi")));
@@ -99,6 +100,44 @@ class PollCatalogTest {
         assertEquals("closed", poll.shownAt(closesAt).status());
         assertEquals(closesAt, poll.shownAt(T0).closesAt(), "the poll shows when it closes while still open");
         assertEquals("open", poll(null).statusAt(Instant.MAX), "no close time: open until an admin closes it");
+    }
+
+    @Test
+    void unknownIdsAreRememberedForTheTtlAndOnlyTheNewestFew() {
+        for (long id = 101; id <= 110; id++) {
+            assertEquals(Optional.empty(), catalog.findForVote(id, clock.instant()));  // no such poll
+        }
+        assertEquals(MAX_UNKNOWN, catalog.unknownCount(), "a flood of made-up ids keeps only the newest");
+        int reads = database.reads.get();
+        catalog.findForVote(110, clock.instant());
+        assertEquals(reads, database.reads.get(), "a remembered miss costs no read");
+        catalog.findForVote(101, clock.instant());
+        assertEquals(reads + 1, database.reads.get(), "a forgotten one is read again");
+
+        clock.set(T0.plus(TTL));
+        catalog.findForVote(110, clock.instant());
+        assertEquals(reads + 2, database.reads.get(), "a miss is believed for the TTL only");
+        assertEquals(0, catalog.knownCount(), "misses never take a poll's place");
+    }
+
+    @Test
+    void aPollCreatedAfterItsIdWasMissedIsFoundWithinTheTtl() {
+        assertEquals(Optional.empty(), catalog.find(7));
+        database.poll.set(poll(null));  // created by another API process
+        clock.set(T0.plus(TTL).minusMillis(1));
+        assertEquals(Optional.empty(), catalog.find(7), "the miss stands for the TTL, as a cached poll would");
+        clock.set(T0.plus(TTL));
+        assertEquals(Optional.of(poll(null)), catalog.findForVote(7, clock.instant()));
+        assertEquals(0, catalog.unknownCount());
+    }
+
+    @Test
+    void aPollThisProcessCreatesReplacesItsMissAtOnce() {
+        assertEquals(Optional.empty(), catalog.find(7));
+        long changes = catalog.changes();
+        catalog.remember(poll(null), clock.instant());
+        assertEquals(Optional.of(poll(null)), catalog.find(7));
+        assertEquals(changes + 1, catalog.changes(), "lists of polls cached before are stale now");
     }
 
     @Test
@@ -180,7 +219,7 @@ class PollCatalogTest {
             rereading.countDown();
             await(answer);  // PostgreSQL is slow to answer the re-read
             return database.apply(id);
-        }, TTL, DELAY, SKEW, clock);
+        }, TTL, DELAY, SKEW, MAX_UNKNOWN, clock);
         hanging.find(7);
         clock.set(T0.plus(DELAY));
         database.poll.set(closing);
@@ -209,7 +248,7 @@ class PollCatalogTest {
             rereading.countDown();
             await(answer);
             throw new UnavailableException(Dependency.POSTGRESQL, "connection timed out", null);
-        }, TTL, DELAY, SKEW, clock);
+        }, TTL, DELAY, SKEW, MAX_UNKNOWN, clock);
         failing.find(7);
         clock.set(T0.plus(DELAY));
 
@@ -231,7 +270,7 @@ class PollCatalogTest {
             clock.set(T0.plusSeconds(1));
             self.get().remember(closing, clock.instant());  // this process closes the poll while the read is under way
             return Optional.of(poll(null));
-        }, TTL, DELAY, SKEW, clock);
+        }, TTL, DELAY, SKEW, MAX_UNKNOWN, clock);
         self.set(racing);
         assertEquals(Optional.of(closing), racing.find(7), "the read began before the close: its answer is older");
         assertEquals(Optional.of(closing), racing.findForVote(7, clock.instant()));

@@ -1,5 +1,6 @@
 package dev.voting.api.results;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.ApiApplication;
@@ -104,7 +105,7 @@ class ResultsStreamIT {
     @BeforeAll
     static void start() {
         env = Isolated.create();
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
         client = new ApiClient(api.port());
         keys = new RedisKeys(env.config().redis().keyPrefix());
         counts = new CountsCache(keys);
@@ -177,7 +178,8 @@ class ResultsStreamIT {
 
     @Test
     void aStreamEndsBeforeTheServersResponseTimeLimitAndAsksToReconnect() throws Exception {
-        try (ApiApplication shortLived = ApiApplication.start(env.config(Map.of("API_MAX_REQUEST_SECONDS", "2")), Clock.systemUTC());
+        try (ApiApplication shortLived = ApiApplication.start(ApiConfig.from(env.environment(Map.of("API_MAX_REQUEST_SECONDS", "2"))),
+                Clock.systemUTC());
              ApiClient shortClient = new ApiClient(shortLived.port())) {
             long pollId = shortClient.createPoll("Stream: short", "A", "B").path("id").asLong();
             long start = System.nanoTime();
@@ -197,7 +199,7 @@ class ResultsStreamIT {
         long pollId = client.createPoll("Stream: cap", "A", "B").path("id").asLong();
         PollRepository repository = new PollRepository(new Jdbc(env.database()));
         PollCatalog catalog = new PollCatalog(repository::find, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Clock.systemUTC());
+                100, Clock.systemUTC());
         ResultsService service = new ResultsService(env.redis(), counts, repository, Duration.ZERO, Clock.systemUTC());
         Poll poll = catalog.find(pollId).orElseThrow();
         ResultsFeeds feeds = new ResultsFeeds(service, catalog, Duration.ofMillis(100), 2, new SimpleMeterRegistry());
@@ -239,7 +241,8 @@ class ResultsStreamIT {
     void theFirstViewerOfAColdFeedNeverSeesResultsGoBack() throws Exception {
         // Polls read from PostgreSQL each time: the new feed's first tick starts with a round trip, which
         // lets the viewer's own first read win the refresh, as it often does live (still a race: five rounds).
-        try (ApiApplication uncached = ApiApplication.start(env.config(Map.of("POLL_CACHE_TTL_SECONDS", "0")), Clock.systemUTC());
+        try (ApiApplication uncached = ApiApplication.start(ApiConfig.from(env.environment(Map.of("POLL_CACHE_TTL_SECONDS", "0"))),
+                Clock.systemUTC());
              ApiClient on = new ApiClient(uncached.port())) {
             for (int round = 1; round <= 5; round++) {
                 firstViewerOfAColdFeed(on, round);
@@ -298,7 +301,8 @@ class ResultsStreamIT {
         long pollId = poll.path("id").asLong();
         long a = poll.path("candidates").get(0).path("id").asLong();
         setVotes(a, 36);  // Redis has no hash for the poll yet: a first read falls back to PostgreSQL
-        try (ApiApplication cached = ApiApplication.start(env.config(Map.of("RESULTS_CACHE_TTL_SECONDS", "60")), Clock.systemUTC());
+        try (ApiApplication cached = ApiApplication.start(ApiConfig.from(env.environment(Map.of("RESULTS_CACHE_TTL_SECONDS", "60"))),
+                Clock.systemUTC());
              ApiClient viewer = new ApiClient(cached.port());
              ApiClient other = new ApiClient(cached.port())) {
             CompletableFuture<JsonNode> slow = new CompletableFuture<>();
@@ -394,7 +398,11 @@ class ResultsStreamIT {
     }
 
     private static double gauge(String name) {
-        for (String line : client.get("/metrics").body().split("\n")) {
+        String scrape;
+        try (ApiClient ops = new ApiClient(api.metricsPort())) {
+            scrape = ops.get("/metrics").body();
+        }
+        for (String line : scrape.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

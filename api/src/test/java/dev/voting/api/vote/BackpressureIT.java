@@ -1,5 +1,6 @@
 package dev.voting.api.vote;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.shared.redis.RedisKeys;
@@ -26,7 +27,7 @@ class BackpressureIT {
     @Test
     void aFullQueueIsA503AndTheVoterStaysFreeToVote() throws Exception {
         try (Isolated env = Isolated.create(Map.of("RABBITMQ_QUEUE_MAX_LENGTH", Integer.toString(MAX_LENGTH)));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Full", "A", "B");
             long pollId = poll.path("id").asLong();

@@ -1,5 +1,6 @@
 package dev.voting.api.vote;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -44,7 +45,7 @@ class ConfirmDeadlineIT {
         try (LocalRabbit broker = new LocalRabbit(Path.of("target/confirm-deadline-rabbit")).start();
              Isolated env = Isolated.create(Map.of("RABBITMQ_URL", broker.url(),
                      "PUBLISH_CONFIRM_TIMEOUT_MS", Long.toString(CONFIRM_TIMEOUT.toMillis())));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Deadline", "A", "B");
             long pollId = poll.path("id").asLong();

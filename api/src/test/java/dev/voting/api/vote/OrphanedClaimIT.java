@@ -1,5 +1,6 @@
 package dev.voting.api.vote;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
@@ -31,7 +32,7 @@ class OrphanedClaimIT {
     @Test
     void aRepeatQueuesAnOriginalThatWasClaimedButNeverPublished() throws Exception {
         try (Isolated env = Isolated.create();
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Orphans", "Yes", "No");
             long pollId = poll.path("id").asLong();

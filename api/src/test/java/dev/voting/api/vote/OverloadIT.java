@@ -1,5 +1,6 @@
 package dev.voting.api.vote;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.testkit.ApiClient;
@@ -41,7 +42,7 @@ class OverloadIT {
         }
         try (privateRedis;
              Isolated env = Isolated.create(settings);
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Overload", "A", "B");
             long pollId = poll.path("id").asLong();
@@ -74,7 +75,11 @@ class OverloadIT {
             assertEquals(MAX_IN_FLIGHT, env.messagesReady(env.queue()), "only the admitted votes were queued");
             assertEquals(202, client.vote(pollId, "overload-after", a).status(), "the permits came back");
             // the sheds are counted apart from errors, so that the error-rate alert does not fire on them
-            List<String> requests = client.get("/metrics").body().lines()
+            String scrape;
+            try (ApiClient ops = new ApiClient(api.metricsPort())) {
+                scrape = ops.get("/metrics").body();
+            }
+            List<String> requests = scrape.lines()
                     .filter(l -> l.startsWith("http_server_requests_seconds_count{") && l.contains("route=\"/api/v1/polls/{pollId}/votes\""))
                     .toList();
             assertTrue(requests.stream().anyMatch(l -> l.contains("shed=\"true\"") && l.contains("status=\"503\"")

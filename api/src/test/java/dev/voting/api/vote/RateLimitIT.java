@@ -1,5 +1,6 @@
 package dev.voting.api.vote;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.testkit.ApiClient;
@@ -23,7 +24,7 @@ class RateLimitIT {
     @Test
     void aVoterPastTheBurstIsRefusedWithRetryAfterAndRateLimitHeaders() {
         try (Isolated env = Isolated.create(Map.of("RATE_LIMIT_VOTER_PER_SECOND", "1", "RATE_LIMIT_VOTER_BURST", "3"));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("Limits", "A", "B");
             long pollId = poll.path("id").asLong();
@@ -48,7 +49,7 @@ class RateLimitIT {
     @Test
     void oneClientAddressPastItsBurstIsRefused() {
         try (Isolated env = Isolated.create(Map.of("RATE_LIMIT_IP_PER_SECOND", "1", "RATE_LIMIT_IP_BURST", "2"));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             JsonNode poll = client.createPoll("IP limits", "A", "B");
             long pollId = poll.path("id").asLong();

@@ -1,5 +1,6 @@
 package dev.voting.api.vote;
 
+import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.voting.api.ApiApplication;
 import dev.voting.testkit.ApiClient;
@@ -33,7 +34,7 @@ class RedisOutageIT {
         requireLocalRedis();
         try (LocalRedis redis = new LocalRedis(Path.of("target", "redis-outage-down")).start();
              Isolated env = Isolated.create(Map.of("REDIS_URL", redis.url()));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port())) {
             Ballot ballot = Ballot.create(client, env, "Redis down");
             redis.kill();
@@ -53,7 +54,7 @@ class RedisOutageIT {
         requireLocalRedis();
         try (LocalRedis redis = new LocalRedis(Path.of("target", "redis-outage-errors")).start();
              Isolated env = Isolated.create(Map.of("REDIS_URL", redis.url()));
-             ApiApplication api = ApiApplication.start(env.config(), Clock.systemUTC());
+             ApiApplication api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
              ApiClient client = new ApiClient(api.port());
              RedisClient admin = RedisClient.create(java.net.URI.create(redis.url()))) {
             Ballot ballot = Ballot.create(client, env, "Redis errors");

@@ -1,5 +1,7 @@
 package dev.voting.e2e.browser;
 
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.voting.api.ApiApplication;
@@ -68,8 +70,8 @@ class LiveResultsBrowserIT {
         }
         // a close takes effect after 1 s instead of 5, so that the ballot meets a closed poll quickly
         env = Isolated.create(Map.of("POLL_CACHE_TTL_SECONDS", "1", "MAX_CLOCK_SKEW_MS", "0", "POLL_CLOSE_DELAY_SECONDS", "1"));
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
-        worker = WorkerApplication.start(env.config());
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
+        worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
         client = new ApiClient(api.port());
         base = "http://127.0.0.1:" + api.port();
 

@@ -76,9 +76,11 @@ final class ChaosCluster implements AutoCloseable {
         environment.put("RABBITMQ_QUEUE_NAME", QUEUE);
         environment.put("JWT_SECRET_KEY", Tokens.SECRET);
         environment.put("API_HOST", "127.0.0.1");
+        environment.put("API_METRICS_PORT", "0");
         environment.put("WORKER_METRICS_PORT", "0");
-        // The load comes from one address: the per-IP limit would refuse it; the per-voter limit stays on.
+        // The load comes from one address: the per-IP limits would refuse it; the per-voter limit stays on.
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");
+        environment.put("API_MAX_REQUESTS_PER_CLIENT", "1000000");
         environment.put("RESULTS_CACHE_TTL_SECONDS", "0");
         Path logs = this.home.resolve("logs");
         for (int i = 1; i <= APIS; i++) {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.voting.shared.config.Config;
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,32 +30,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Dockerfiles, docker-compose.yml and deploy/k8s, checked statically (there is no Docker engine
  * or cluster here): they parse, name the images, jars and ports the apps really have, and hand the
- * apps every variable the config record reads. The variable names come from Config's own source,
- * the one place that names them.
+ * apps every variable their config records read. The variable names come from the configs' own
+ * sources, the one place that names them.
  */
 class DeploymentManifestsTest {
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final Set<String> SECRETS = Set.of("DATABASE_URL", "DATABASE_REPLICA_URL", "RABBITMQ_URL", "REDIS_URL", "JWT_SECRET_KEY", "JWT_PUBLIC_KEY");
-    private static final Config DEFAULTS = Config.from(Map.of("JWT_SECRET_KEY", "x".repeat(Config.MIN_HMAC_SECRET_BYTES)));
+    /** Kept out of the manifests: the operator creates them (kubectl create secret), the API's signing key apart. */
+    private static final Map<String, Set<String>> SECRETS = Map.of(
+            "voting-secrets", Set.of("DATABASE_URL", "DATABASE_REPLICA_URL", "RABBITMQ_URL", "REDIS_URL"),
+            "voting-jwt", Set.of("JWT_SECRET_KEY", "JWT_PUBLIC_KEY"));
+    private static final ApiConfig API_DEFAULTS = ApiConfig.from(Map.of("JWT_SECRET_KEY", "x".repeat(ApiConfig.MIN_HMAC_SECRET_BYTES)));
+    private static final WorkerConfig WORKER_DEFAULTS = WorkerConfig.from(Map.of());
 
-    /** The app, its image, its jar and the port its probes and metrics answer on. */
-    private record App(String module, String image, String jar, int port) {
+    /** The app, its image, its jar, the port its probes answer on, the one Prometheus scrapes, and the secrets it gets. */
+    private record App(String module, String image, String jar, int probePort, int metricsPort, Set<String> secrets) {
+        /** One port for the worker, two for the API: probes on the public one, metrics on the operator's. */
+        Set<Integer> ports() {
+            return new TreeSet<>(List.of(probePort, metricsPort));
+        }
     }
 
     private static final List<App> APPS = List.of(
-            new App("api", "voting-api", "voting-api.jar", DEFAULTS.http().port()),
-            new App("worker", "voting-worker", "voting-worker.jar", DEFAULTS.worker().metricsPort()));
+            new App("api", "voting-api", "voting-api.jar", API_DEFAULTS.http().port(), API_DEFAULTS.http().metricsPort(),
+                    Set.of("voting-secrets", "voting-jwt")),
+            new App("worker", "voting-worker", "voting-worker.jar", WORKER_DEFAULTS.metricsPort(), WORKER_DEFAULTS.metricsPort(),
+                    Set.of("voting-secrets")));
 
-    /** Every environment variable Config reads, from its source: {@code env.integer("API_PORT", ...)} and the like. */
+    private static final List<String> CONFIG_SOURCES = List.of(
+            "shared/src/main/java/dev/voting/shared/config/Config.java",
+            "api/src/main/java/dev/voting/api/ApiConfig.java",
+            "worker/src/main/java/dev/voting/worker/WorkerConfig.java");
+
+    /** Every environment variable the configs read, from their sources: {@code env.integer("API_PORT", ...)} and the like. */
     static Set<String> configVariables() {
-        Matcher matcher = Pattern.compile("env\\.[A-Za-z]+\\(\\s*\"([A-Z][A-Z0-9_]*)\"")
-                .matcher(RepoFiles.read("shared/src/main/java/dev/voting/shared/config/Config.java"));
         Set<String> names = new TreeSet<>();
-        while (matcher.find()) {
-            names.add(matcher.group(1));
+        for (String source : CONFIG_SOURCES) {
+            Matcher matcher = Pattern.compile("env\\.[A-Za-z]+\\(\\s*\"([A-Z][A-Z0-9_]*)\"").matcher(RepoFiles.read(source));
+            while (matcher.find()) {
+                names.add(matcher.group(1));
+            }
         }
-        assertTrue(names.containsAll(Set.of("DATABASE_URL", "JWT_ALGORITHM", "LOG_FORMAT", "API_PORT", "WORKER_METRICS_PORT")),
-                "the variables were found in Config.java: " + names);
+        assertTrue(names.containsAll(Set.of("DATABASE_URL", "JWT_ALGORITHM", "LOG_FORMAT", "API_PORT", "WORKER_METRICS_PORT",
+                "TRUSTED_PROXIES")), "the variables were found in the config sources: " + names);
         return names;
     }
 
@@ -75,7 +92,10 @@ class DeploymentManifestsTest {
             assertTrue(stages.getLast().contains("-jre"), app.module() + ": the runtime stage is a JRE image, not the JDK");
             String user = dockerfile.lines().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElse("USER root");
             assertFalse(user.matches("USER (root|0)(:.*)?"), app.module() + " runs as " + user);
-            assertTrue(dockerfile.contains("EXPOSE " + app.port()), app.module() + " exposes " + app.port());
+            for (int port : app.ports()) {
+                assertTrue(dockerfile.lines().anyMatch(l -> l.startsWith("EXPOSE ") && l.contains(" " + port)),
+                        app.module() + " exposes " + port);
+            }
             assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("/healthz"), app.module() + " health check");
             assertTrue(dockerfile.contains(app.module() + "/target/" + app.jar()) && dockerfile.contains("/app/" + app.jar()),
                     app.module() + " copies and runs " + app.jar());
@@ -100,6 +120,8 @@ class DeploymentManifestsTest {
             assertTrue(service.path("image").asText().startsWith(app.image() + ":"), app.module() + " image");
             Set<String> given = new TreeSet<>(fromFile.keySet());
             assertEquals(".env.example", service.path("env_file").get(0).asText(), app.module() + " reads .env.example");
+            assertEquals(".env", service.path("env_file").get(1).path("path").asText(), app.module() + " reads the user's .env on top");
+            assertFalse(service.path("env_file").get(1).path("required").asBoolean(true), "a missing .env is no error");
             service.path("environment").fieldNames().forEachRemaining(given::add);
             Set<String> missing = new TreeSet<>(configVariables());
             missing.removeAll(given);
@@ -110,7 +132,14 @@ class DeploymentManifestsTest {
                 assertTrue(value.matches("\\w+://([^@/]+@)?(postgres|rabbitmq|redis):\\d+/.*"), app.module() + " " + url + "=" + value);
             }
         }
-        assertTrue(services.path("api").path("ports").get(0).asText().endsWith(":" + DEFAULTS.http().port()));
+        JsonNode api = services.path("api");
+        assertEquals(1, api.path("ports").size(), "only the public port is published: " + api.path("ports"));
+        assertTrue(api.path("ports").get(0).asText().endsWith(":" + API_DEFAULTS.http().port()));
+        assertTrue(api.path("expose").toString().contains(Integer.toString(API_DEFAULTS.http().metricsPort())),
+                "the metrics port is reachable by Prometheus inside the compose network only");
+        assertTrue(api.path("environment").path("JWT_SECRET_KEY").asText().startsWith("${JWT_SECRET_KEY:?"),
+                "the API's signing key must come from the user's environment or .env, never from .env.example");
+        assertTrue(api.path("environment").has("TRUSTED_PROXIES"), "who may name the client is stated");
         assertEquals("service_completed_successfully", services.path("api").path("depends_on").path("migrate").path("condition").asText());
         assertTrue(services.path("migrate").path("entrypoint").toString().contains("dev.voting.api.Migrate"));
         for (String infrastructure : List.of("postgres", "rabbitmq", "redis")) {
@@ -141,18 +170,23 @@ class DeploymentManifestsTest {
                 byKind.computeIfAbsent(document.path("kind").asText(), k -> new ArrayList<>()).add(document);
             }
         }
+        assertFalse(byKind.containsKey("Secret"), "the base ships no secret value: the operator creates the Secrets");
+        String howToCreate = RepoFiles.read("deploy/k8s/kustomization.yaml") + RepoFiles.read("docs/security.md");
+        for (Map.Entry<String, Set<String>> secret : SECRETS.entrySet()) {
+            assertTrue(howToCreate.contains("kubectl -n voting create secret generic " + secret.getKey()),
+                    "how to create " + secret.getKey() + " is documented");
+        }
         Set<String> configured = new TreeSet<>();
         JsonNode configMap = only(byKind, "ConfigMap");
-        JsonNode secret = only(byKind, "Secret");
         configMap.path("data").fieldNames().forEachRemaining(configured::add);
         Set<String> secretNames = new TreeSet<>();
-        secret.path("stringData").fieldNames().forEachRemaining(secretNames::add);
-        assertEquals(SECRETS, secretNames, "the secrets, and only they, are in the Secret");
-        configured.forEach(name -> assertFalse(SECRETS.contains(name), name + " is a secret, not a ConfigMap entry"));
+        SECRETS.values().forEach(secretNames::addAll);
+        configured.forEach(name -> assertFalse(secretNames.contains(name), name + " is a secret, not a ConfigMap entry"));
         configured.addAll(secretNames);
         Set<String> missing = new TreeSet<>(configVariables());
         missing.removeAll(configured);
-        assertTrue(missing.isEmpty(), "ConfigMap and Secret lack " + missing);
+        assertTrue(missing.isEmpty(), "ConfigMap and Secrets lack " + missing);
+        assertFalse(configMap.path("data").path("TRUSTED_PROXIES").asText().isBlank(), "the ingress in front is trusted");
 
         Set<String> kustomizedImages = new TreeSet<>();
         kustomization.path("images").forEach(i -> kustomizedImages.add(i.path("name").asText()));
@@ -164,34 +198,40 @@ class DeploymentManifestsTest {
             assertTrue(pod.path("spec").path("securityContext").path("runAsNonRoot").asBoolean(), app.module() + " runs as non-root");
             List<JsonNode> containers = new ArrayList<>();
             pod.path("spec").path("initContainers").forEach(containers::add);
+            int initContainers = containers.size();
             pod.path("spec").path("containers").forEach(containers::add);
-            for (JsonNode container : containers) {
+            for (int i = 0; i < containers.size(); i++) {
+                JsonNode container = containers.get(i);
+                // an init container (the migration) needs the services, never the signing key
+                Set<String> needed = i < initContainers ? Set.of("voting-secrets") : app.secrets();
                 String where = app.module() + "/" + container.path("name").asText();
                 assertEquals(app.image(), container.path("image").asText(), where + " image");
                 assertTrue(kustomizedImages.contains(container.path("image").asText()), where + " image is pinned by kustomize");
                 assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), where + " memory limit");
                 assertFalse(container.path("resources").path("limits").path("cpu").isMissingNode(), where + " cpu limit");
                 assertFalse(container.path("resources").path("requests").path("cpu").isMissingNode(), where + " cpu request");
-                Set<String> sources = new TreeSet<>();
+                Set<String> configMaps = new TreeSet<>();
+                Set<String> secrets = new TreeSet<>();
                 container.path("envFrom").forEach(from -> {
-                    sources.add(from.path("configMapRef").path("name").asText(""));
-                    sources.add(from.path("secretRef").path("name").asText(""));
+                    configMaps.add(from.path("configMapRef").path("name").asText(""));
+                    secrets.add(from.path("secretRef").path("name").asText(""));
                 });
-                assertTrue(sources.containsAll(Set.of(configMap.path("metadata").path("name").asText(),
-                        secret.path("metadata").path("name").asText())), where + " gets every variable from the ConfigMap and the Secret");
+                assertTrue(configMaps.contains(configMap.path("metadata").path("name").asText()), where + " gets the ConfigMap");
+                secrets.remove("");
+                assertEquals(needed, secrets, where + " gets the secrets it needs, and no other");
             }
             JsonNode main = pod.path("spec").path("containers").get(0);
             Map<String, Integer> ports = new HashMap<>();
             main.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-            assertEquals(Set.of(app.port()), Set.copyOf(ports.values()), app.module() + " container port");
+            assertEquals(app.ports(), new TreeSet<>(ports.values()), app.module() + " container ports");
             assertProbe(main.path("livenessProbe"), "/healthz", ports, app);
             assertProbe(main.path("readinessProbe"), "/readyz", ports, app);
-            assertEquals(Integer.toString(app.port()), pod.path("metadata").path("annotations").path("prometheus.io/port").asText());
+            assertEquals(Integer.toString(app.metricsPort()), pod.path("metadata").path("annotations").path("prometheus.io/port").asText());
 
             JsonNode service = named(byKind.get("Service"), "voting-" + app.module());
             assertEquals(podLabels, labels(service.path("spec").path("selector")), app.module() + " service selects the pods");
             String targetPort = service.path("spec").path("ports").get(0).path("targetPort").asText();
-            assertTrue(ports.containsKey(targetPort) || targetPort.equals(Integer.toString(app.port())), "service target port " + targetPort);
+            assertTrue(ports.containsKey(targetPort) || targetPort.equals(Integer.toString(app.probePort())), "service target port " + targetPort);
 
             JsonNode hpa = named(byKind.get("HorizontalPodAutoscaler"), "voting-" + app.module());
             assertEquals("Deployment", hpa.path("spec").path("scaleTargetRef").path("kind").asText());
@@ -207,7 +247,7 @@ class DeploymentManifestsTest {
     private static void assertProbe(JsonNode probe, String path, Map<String, Integer> ports, App app) {
         assertEquals(path, probe.path("httpGet").path("path").asText(), app.module() + " probe path");
         String port = probe.path("httpGet").path("port").asText();
-        assertEquals(app.port(), ports.containsKey(port) ? ports.get(port) : Integer.parseInt(port), app.module() + " probe port");
+        assertEquals(app.probePort(), ports.containsKey(port) ? ports.get(port) : Integer.parseInt(port), app.module() + " probe port");
     }
 
     private static JsonNode only(Map<String, List<JsonNode>> byKind, String kind) {

@@ -1,10 +1,11 @@
 package dev.voting.e2e.ops;
 
+import dev.voting.api.ApiConfig;
+import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.voting.api.ApiApplication;
-import dev.voting.shared.config.Config;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.worker.WorkerApplication;
@@ -50,9 +51,9 @@ class OpsConfigIT {
     @BeforeAll
     static void runThePipelineAndScrapeIt() throws Exception {
         env = Isolated.create();
-        api = ApiApplication.start(env.config(), Clock.systemUTC());
-        worker = WorkerApplication.start(env.config());
-        try (ApiClient client = new ApiClient(api.port())) {
+        api = ApiApplication.start(ApiConfig.from(env.environment()), Clock.systemUTC());
+        worker = WorkerApplication.start(WorkerConfig.from(env.environment()));
+        try (ApiClient client = new ApiClient(api.port()); ApiClient apiOps = new ApiClient(api.metricsPort())) {
             JsonNode poll = client.createPoll("Ops", "Yes", "No");
             long pollId = poll.path("id").asLong();
             long yes = poll.path("candidates").get(0).path("id").asLong();
@@ -67,7 +68,7 @@ class OpsConfigIT {
             // the API's probe (every 5 s) sees the worker's lanes consume: "no worker consuming" is visible from the API
             long probeDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             do {
-                apiScrape = client.get("/metrics").body();
+                apiScrape = apiOps.get("/metrics").body();
             } while (!apiScrape.contains("queue_consumers{application=\"voting-api\",queue=\"" + env.queue() + "\"} 2.0")
                     && System.nanoTime() < probeDeadline && sleep(250));
             exported.addAll(names(apiScrape));
@@ -209,8 +210,9 @@ class OpsConfigIT {
     @Test
     void scrapeConfigTargetsTheAppsDefaultPorts() throws IOException {
         JsonNode prometheus = YAML.readTree(RepoFiles.read("ops/prometheus/prometheus.yml"));
-        Config defaults = Config.from(Map.of("JWT_SECRET_KEY", "x".repeat(Config.MIN_HMAC_SECRET_BYTES)));
-        Map<String, Integer> ports = Map.of("voting-api", defaults.http().port(), "voting-worker", defaults.worker().metricsPort());
+        ApiConfig apiDefaults = ApiConfig.from(Map.of("JWT_SECRET_KEY", "x".repeat(ApiConfig.MIN_HMAC_SECRET_BYTES)));
+        Map<String, Integer> ports = Map.of("voting-api", apiDefaults.http().metricsPort(),
+                "voting-worker", WorkerConfig.from(Map.of()).metricsPort());
         Set<String> jobs = new TreeSet<>();
         for (JsonNode job : prometheus.path("scrape_configs")) {
             String name = job.path("job_name").asText();

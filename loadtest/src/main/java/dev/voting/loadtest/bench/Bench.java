@@ -3,6 +3,7 @@ package dev.voting.loadtest.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.loadtest.system.Ledger;
 import dev.voting.loadtest.system.OwnedSystem;
+import dev.voting.loadtest.system.Slice;
 import dev.voting.loadtest.system.SystemUnderTest;
 import dev.voting.loadtest.traffic.ApiCalls;
 import dev.voting.loadtest.traffic.VoterTokens;
@@ -92,12 +93,13 @@ public final class Bench {
         try (OwnedSystem owned = OwnedSystem.start(environment, 0, SystemUnderTest.Options.fromEnvironment(environment, workers),
                 module.resolve("target/run"))) {
             runFolder = owned.system().runFolder();
-            Config config = owned.slice().config();
+            Config config = owned.slice().config().common();
             ApiCalls api = new ApiCalls(owned.slice().baseUrl());
+            ApiCalls ops = new ApiCalls(owned.slice().metricsUrl());
             Wrk wrk = new Wrk(runFolder, wrkThreads);
             CpuMeter meter = new CpuMeter(config, () -> List.of(owned.system().apiPid()), owned.system()::workerPids);
             try (Ledger ledger = new Ledger(config)) {
-                Phases phases = new Phases(owned, api, minter, wrk, meter, ledger, tokens, tokenCount);
+                Phases phases = new Phases(owned, api, ops, minter, wrk, meter, ledger, tokens, tokenCount);
                 // In rounds of at most 30 s, each on a poll of its own, so that no voter's token comes round twice in one poll.
                 for (int left = warmupSeconds; left > 0; left -= WARMUP_ROUND_SECONDS) {
                     int round = Math.min(left, WARMUP_ROUND_SECONDS);
@@ -118,7 +120,7 @@ public final class Bench {
                     System.out.printf("bench: drain test, %,d votes queued with the worker(s) stopped%n", drainVotes);
                     drain = phases.drain(drainVotes, workers);
                 }
-                result = new BenchResult(started.format(SHOWN_DATE), Machine.describe(), settings(config), load, bare, drain,
+                result = new BenchResult(started.format(SHOWN_DATE), Machine.describe(), settings(owned.slice()), load, bare, drain,
                         goals(load, bare, drain));
             }
         }
@@ -129,9 +131,9 @@ public final class Bench {
         Profiles.summarise(runFolder);
     }
 
-    private BenchResult.Settings settings(Config config) {
-        return new BenchResult.Settings(seconds, warmupSeconds, wrkThreads, workers, config.worker().lanes(),
-                config.votes().publishChannels(), config.votes().publishMaxBatch(),
+    private BenchResult.Settings settings(Slice slice) {
+        return new BenchResult.Settings(seconds, warmupSeconds, wrkThreads, workers, slice.workerConfig().lanes(),
+                slice.config().votes().publishChannels(), slice.config().votes().publishMaxBatch(),
                 environment.getOrDefault("API_JAVA_OPTS", ""), environment.getOrDefault("WORKER_JAVA_OPTS", ""), tokenCount);
     }
 
@@ -205,12 +207,12 @@ public final class Bench {
     /** The API's published votes and messages (a summary of votes per confirmed message). */
     private static final List<String> PUBLISHED = List.of("votes_publish_batch_size_votes_sum", "votes_publish_batch_size_votes_count");
 
-    private record Phases(OwnedSystem owned, ApiCalls api, VoterTokens minter, Wrk wrk, CpuMeter meter, Ledger ledger,
+    private record Phases(OwnedSystem owned, ApiCalls api, ApiCalls ops, VoterTokens minter, Wrk wrk, CpuMeter meter, Ledger ledger,
                           Path tokens, int tokenCount) {
 
         BenchResult.LoadPhase load(String name, int connections, Duration duration) {
             ApiCalls.CreatedPoll poll = api.createPoll(minter, "bench " + name, 4);
-            Map<String, Double> published = api.metrics(PUBLISHED);
+            Map<String, Double> published = ops.metrics(PUBLISHED);
             CpuMeter.Snapshot before = meter.snapshot();
             long start = System.currentTimeMillis();
             Wrk.Result run = wrk.run(owned.slice().baseUrl(), poll.id(), poll.candidateIds(), tokens,
@@ -218,7 +220,7 @@ public final class Bench {
             long accepted = run.count(202);
             Ledger.Drained drained = ledger.awaitCounted(poll.id(), accepted, Duration.ofSeconds(15), Duration.ofMinutes(5));
             CpuMeter.Snapshot after = meter.snapshot();
-            Map<String, Double> publishedAfter = api.metrics(PUBLISHED);
+            Map<String, Double> publishedAfter = ops.metrics(PUBLISHED);
             double messages = publishedAfter.get(PUBLISHED.get(1)) - published.get(PUBLISHED.get(1));
             double votesPerMessage = messages == 0 ? 0 : (publishedAfter.get(PUBLISHED.get(0)) - published.get(PUBLISHED.get(0))) / messages;
             Ledger.Exactness exactness = ledger.exactness(poll.id());
@@ -250,7 +252,7 @@ public final class Bench {
             SystemUnderTest system = owned.system();
             system.stopWorkers();
             ApiCalls.CreatedPoll poll = api.createPoll(minter, "bench drain", 4);
-            QueueFill.Filled filled = QueueFill.fill(owned.slice().config(), poll.id(), poll.candidateIds(), votes,
+            QueueFill.Filled filled = QueueFill.fill(owned.slice().config().common(), poll.id(), poll.candidateIds(), votes,
                     owned.slice().config().votes().publishMaxBatch());
             System.out.printf("bench: queued %,d votes in %,d messages in %.1f s; queue depth %,d; starting %d worker(s)%n",
                     filled.votes(), filled.messages(), filled.took().toMillis() / 1000.0, ledger.queueDepth(), workers);

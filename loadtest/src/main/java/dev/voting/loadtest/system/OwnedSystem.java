@@ -22,7 +22,7 @@ public final class OwnedSystem implements AutoCloseable {
     public static OwnedSystem start(Map<String, String> environment, int apiPort, SystemUnderTest.Options options, Path runsFolder) {
         OwnedSystem owned = new OwnedSystem(Slice.create(environment, apiPort), "1".equals(environment.get("KEEP")));
         Runtime.getRuntime().addShutdownHook(new Thread(owned::close, "loadtest-cleanup"));
-        System.out.printf("starting the API and %d worker(s) on %s (slice %s: own schema, queue and keys; rate limits off)%n",
+        System.out.printf("starting the API and %d worker(s) on %s (slice %s: own schema, queue and keys; rate and per-client limits off)%n",
                 options.workers(), owned.slice.baseUrl(), owned.slice.name());
         owned.system = SystemUnderTest.start(owned.slice, options, runsFolder.resolve(owned.slice.name()));
         return owned;
@@ -46,7 +46,7 @@ public final class OwnedSystem implements AutoCloseable {
             system.close();
         }
         if (keep) {
-            System.out.println("KEEP=1: slice " + slice.name() + " kept (schema, queue " + slice.config().rabbit().queue()
+            System.out.println("KEEP=1: slice " + slice.name() + " kept (schema, queue " + slice.config().common().rabbit().queue()
                     + ", keys " + slice.name() + ":*)");
         } else {
             slice.drop();

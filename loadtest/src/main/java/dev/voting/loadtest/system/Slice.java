@@ -4,7 +4,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.shared.amqp.Amqp;
+import dev.voting.api.ApiConfig;
 import dev.voting.shared.config.Config;
+import dev.voting.worker.WorkerConfig;
 import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
 import dev.voting.shared.redis.RedisClients;
@@ -26,18 +28,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A private slice of the local services for one load run: its own PostgreSQL schema (migrated),
- * queue and Redis key prefix, an API port of its own and rate limits off (all the load comes from
- * one IP). {@code make run} and the tests never see it; {@link #drop()} removes every trace.
+ * queue and Redis key prefix, API ports of its own and per-client limits off (all the load comes
+ * from one IP). {@code make run} and the tests never see it; {@link #drop()} removes every trace.
  */
 public final class Slice {
     private final String name;
     private final Map<String, String> environment;
-    private final Config config;
+    private final ApiConfig config;
 
     private Slice(String name, Map<String, String> environment) {
         this.name = name;
         this.environment = Map.copyOf(environment);
-        this.config = Config.from(this.environment);
+        this.config = ApiConfig.from(this.environment);
     }
 
     /** {@code base} is the caller's environment (services, JWT secret); {@code apiPort} 0 picks a free one. */
@@ -49,9 +51,11 @@ public final class Slice {
         environment.put("RABBITMQ_QUEUE_NAME", name + ".votes");
         environment.put("API_HOST", "127.0.0.1");
         environment.put("API_PORT", Integer.toString(apiPort == 0 ? freePort() : apiPort));
+        environment.put("API_METRICS_PORT", Integer.toString(freePort()));
         environment.put("WORKER_METRICS_PORT", "0");
         environment.put("RATE_LIMIT_VOTER_PER_SECOND", "0");
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");
+        environment.put("API_MAX_REQUESTS_PER_CLIENT", "1000000");
         return new Slice(name, environment);
     }
 
@@ -64,8 +68,19 @@ public final class Slice {
         return environment;
     }
 
-    public Config config() {
+    /** The API's settings of this slice; {@code common()} says where the services are. */
+    public ApiConfig config() {
         return config;
+    }
+
+    /** The API's operator port, where its {@code /metrics} are. */
+    public String metricsUrl() {
+        return "http://127.0.0.1:" + config.http().metricsPort();
+    }
+
+    /** The workers' settings of this slice. */
+    public WorkerConfig workerConfig() {
+        return WorkerConfig.from(environment);
     }
 
     public String baseUrl() {
@@ -86,14 +101,14 @@ public final class Slice {
         } catch (SQLException | RuntimeException e) {
             System.err.println("could not drop schema " + name + ": " + e.getMessage());
         }
-        try (Amqp amqp = new Amqp(config.rabbit()); Connection connection = amqp.connect("loadtest-cleanup");
+        try (Amqp amqp = new Amqp(config.common().rabbit()); Connection connection = amqp.connect("loadtest-cleanup");
              Channel channel = connection.createChannel()) {
-            channel.queueDelete(config.rabbit().queue());
-            channel.queueDelete(config.rabbit().deadLetterQueue());
+            channel.queueDelete(config.common().rabbit().queue());
+            channel.queueDelete(config.common().rabbit().deadLetterQueue());
         } catch (IOException | RuntimeException | TimeoutException e) {
             System.err.println("could not delete the queues of " + name + ": " + e.getMessage());
         }
-        try (UnifiedJedis redis = RedisClients.create(config.redis())) {
+        try (UnifiedJedis redis = RedisClients.create(config.common().redis())) {
             deleteKeys(redis, name + ":");
         } catch (RuntimeException e) {
             System.err.println("could not delete the Redis keys of " + name + ": " + e.getMessage());
@@ -101,7 +116,7 @@ public final class Slice {
     }
 
     HikariDataSource pool() {
-        return Postgres.pool(new Config.Database(config.database().url(), name, 2), "loadtest", new SimpleMeterRegistry());
+        return Postgres.pool(new Config.Database(config.common().database().url(), name, 2), "loadtest", new SimpleMeterRegistry());
     }
 
     private static void deleteKeys(UnifiedJedis redis, String prefix) {

@@ -85,11 +85,11 @@ public final class SystemUnderTest implements AutoCloseable {
 
     /** Starts {@code count} workers and waits until the queue has their consumers. */
     public void startWorkers(int count) {
-        int lanes = slice.config().worker().lanes();
+        int lanes = slice.workerConfig().lanes();
         for (int i = 0; i < count; i++) {
             workers.add(launch("worker-" + (++workersStarted), workerJar, options.workerJavaOptions()));
         }
-        try (Ledger ledger = new Ledger(slice.config())) {
+        try (Ledger ledger = new Ledger(slice.config().common())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (ledger.consumers() < (long) lanes * workerPids().size()) {
                 checkAlive();

@@ -55,8 +55,9 @@ public final class ApiCalls {
     }
 
     /**
-     * The value of each named sample in the API's Prometheus text at {@code /metrics} (0 for one not
-     * there yet): counters and the sums and counts of summaries.
+     * The value of each named sample in the Prometheus text at {@code /metrics} (0 for one not there
+     * yet): counters and the sums and counts of summaries. For the API's, this is a client of its
+     * operator port, not of its public one.
      */
     public Map<String, Double> metrics(List<String> names) {
         Map<String, Double> values = new LinkedHashMap<>();

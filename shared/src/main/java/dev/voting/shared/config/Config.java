@@ -1,27 +1,18 @@
 package dev.voting.shared.config;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything both processes read from the environment, parsed and validated once at start-up.
- * A bad value stops the process with a message naming the variable; see {@code .env.example}.
+ * What both processes read from the environment: where PostgreSQL, RabbitMQ and Redis are, and the
+ * log format. Each process adds its own settings on top ({@code ApiConfig}, {@code WorkerConfig})
+ * through {@link #read(Env)}, so that one start-up failure names every bad variable of both parts.
+ * See {@code .env.example}.
  */
-public record Config(
-        Database database,
-        Rabbit rabbit,
-        Redis redis,
-        Jwt jwt,
-        Http http,
-        Votes votes,
-        Worker worker,
-        RateLimits rateLimits,
-        String logFormat) {
+public record Config(Database database, Rabbit rabbit, Redis redis, String logFormat) {
 
     /** {@code replicaUrl}, when not null, is a standby the API reads poll lists and results from. */
     public record Database(DatabaseUrl url, String schema, int poolSize, DatabaseUrl replicaUrl) {
@@ -61,43 +52,19 @@ public record Config(
         }
     }
 
-    /** {@code secret} for HS256; {@code publicKeyPem} for RS256/ES256. Empty issuer or audience means "not checked". */
-    public record Jwt(String algorithm, String secret, String publicKeyPem, String issuer, String audience, int leewaySeconds) {
-        @Override
-        public String toString() {
-            return "Jwt[" + algorithm + ", secret=" + Secrets.mask(secret) + ", issuer=" + issuer + ", audience=" + audience + "]";
-        }
-    }
-
-    public record Http(String host, int port, int maxBodyBytes, int maxConnections, int maxRequestSeconds,
-                       int maxHeaderBytes, int maxHeaders, int idleSeconds) {
-    }
-
-    /**
-     * The vote path: group commit to the broker, the Redis markers that answer repeats at once, caches.
-     * A close takes effect {@code pollCloseDelay} after PostgreSQL records it, so that every API process,
-     * its poll cache at most {@code pollCacheTtl} old and its clock at most {@code maxClockSkew} off
-     * PostgreSQL's, knows the close time before it arrives.
-     */
-    public record Votes(int maxInFlight, int publishChannels, int publishMaxBatch, int publishMaxInFlight, Duration confirmTimeout,
-                        Duration resultsCacheTtl, Duration pollCacheTtl, Duration pollCloseDelay, Duration maxClockSkew) {
-    }
-
-    public record Worker(int metricsPort, int lanes, int prefetch, int batchSize, Duration batchMaxWait) {
-    }
-
-    /** Token buckets; a rate of 0 switches that limit off. */
-    public record RateLimits(int voterPerSecond, int voterBurst, int ipPerSecond, int ipBurst) {
-    }
-
-    public static final int MIN_HMAC_SECRET_BYTES = 32;
-
     public static Config fromEnvironment() {
         return from(System.getenv());
     }
 
     public static Config from(Map<String, String> environment) {
         Env env = new Env(environment);
+        Config config = read(env);
+        env.throwIfInvalid();
+        return config;
+    }
+
+    /** The shared settings; problems are left in {@code env} for the caller to report with its own. */
+    public static Config read(Env env) {
         var database = new Database(
                 env.parsed("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", DatabaseUrl::parse),
                 env.string("DATABASE_SCHEMA", "public"),
@@ -120,64 +87,8 @@ public record Config(
                 hostPorts(env, "REDIS_SENTINELS"),
                 env.string("REDIS_MASTER_NAME", "mymaster"));
 
-        var jwt = new Jwt(
-                env.oneOf("JWT_ALGORITHM", "HS256", Set.of("HS256", "RS256", "ES256")),
-                env.optional("JWT_SECRET_KEY"),
-                env.optional("JWT_PUBLIC_KEY").replace("\\n", "\n"),
-                env.optional("JWT_ISSUER"),
-                env.optional("JWT_AUDIENCE"),
-                env.integer("JWT_LEEWAY_SECONDS", 5, 0, 300));
-        if (jwt.algorithm().equals("HS256")) {
-            env.require(jwt.secret().getBytes(StandardCharsets.UTF_8).length >= MIN_HMAC_SECRET_BYTES, "JWT_SECRET_KEY",
-                    "HS256 needs a secret of at least " + MIN_HMAC_SECRET_BYTES + " bytes (it has "
-                            + jwt.secret().getBytes(StandardCharsets.UTF_8).length + ")");
-        } else {
-            env.require(jwt.publicKeyPem().contains("BEGIN PUBLIC KEY"), "JWT_PUBLIC_KEY",
-                    jwt.algorithm() + " needs a PEM public key (-----BEGIN PUBLIC KEY-----)");
-        }
-
-        var http = new Http(
-                env.string("API_HOST", "0.0.0.0"),
-                env.integer("API_PORT", 8000, 0, 65535),
-                env.integer("API_MAX_BODY_BYTES", 16 * 1024, 256, 10 * 1024 * 1024),
-                env.integer("API_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
-                env.integer("API_MAX_REQUEST_SECONDS", 30, 1, 3600),
-                env.integer("API_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
-                env.integer("API_MAX_HEADERS", 100, 10, 10_000),
-                env.integer("API_IDLE_SECONDS", 30, 1, 3600));
-
-        var votes = new Votes(
-                env.integer("API_MAX_VOTES_IN_FLIGHT", 2_000, 1, 1_000_000),
-                env.integer("PUBLISH_CHANNELS", 2, 1, 64),
-                env.integer("PUBLISH_MAX_BATCH", 500, 1, 10_000),
-                env.integer("PUBLISH_MAX_IN_FLIGHT", 2, 1, 10_000),
-                Duration.ofMillis(env.integer("PUBLISH_CONFIRM_TIMEOUT_MS", 5_000, 100, 600_000)),
-                Duration.ofSeconds(env.integer("RESULTS_CACHE_TTL_SECONDS", 2, 0, 3600)),
-                Duration.ofSeconds(env.integer("POLL_CACHE_TTL_SECONDS", 2, 0, 3600)),
-                Duration.ofSeconds(env.integer("POLL_CLOSE_DELAY_SECONDS", 5, 0, 3600)),
-                Duration.ofMillis(env.integer("MAX_CLOCK_SKEW_MS", 1_000, 0, 600_000)));
-        Duration closeNotice = votes.pollCacheTtl().plus(votes.maxClockSkew());
-        env.require(votes.pollCloseDelay().compareTo(closeNotice) >= 0, "POLL_CLOSE_DELAY_SECONDS",
-                "must be at least POLL_CACHE_TTL_SECONDS + MAX_CLOCK_SKEW_MS (" + votes.pollCacheTtl().toSeconds() + " s + "
-                        + votes.maxClockSkew().toMillis() + " ms), or an API process could accept votes after a close it has"
-                        + " not seen yet; it is " + votes.pollCloseDelay().toSeconds() + " s");
-
-        var worker = new Worker(
-                env.integer("WORKER_METRICS_PORT", 9100, 0, 65535),
-                env.integer("WORKER_LANES", 2, 1, 64),
-                env.integer("WORKER_PREFETCH", 500, 1, 65_535),
-                env.integer("WORKER_BATCH_SIZE", 1_000, 1, 50_000),
-                Duration.ofMillis(env.integer("WORKER_BATCH_MAX_WAIT_MS", 25, 0, 60_000)));
-
-        var rateLimits = new RateLimits(
-                env.integer("RATE_LIMIT_VOTER_PER_SECOND", 5, 0, 1_000_000),
-                env.integer("RATE_LIMIT_VOTER_BURST", 10, 1, 1_000_000),
-                env.integer("RATE_LIMIT_IP_PER_SECOND", 200, 0, 1_000_000),
-                env.integer("RATE_LIMIT_IP_BURST", 400, 1, 1_000_000));
-
         String logFormat = env.oneOf("LOG_FORMAT", "text", Set.of("text", "json"));
-        env.throwIfInvalid();
-        return new Config(database, rabbit, redis, jwt, http, votes, worker, rateLimits, logFormat);
+        return new Config(database, rabbit, redis, logFormat);
     }
 
     /** A comma-separated list of host:port, empty when the variable is unset. */
@@ -213,27 +124,26 @@ public record Config(
         }
     }
 
-    /** One line per setting, secrets masked: what the process logs at start-up. */
-    public String describe() {
-        return String.join("\n  ",
-                "configuration:",
-                "database " + database.url() + " schema=" + database.schema() + " pool=" + database.poolSize()
-                        + (database.replicaUrl() == null ? "" : " replica=" + database.replicaUrl()),
-                "rabbitmq " + rabbit.url() + " queue=" + rabbit.queue() + " deliveryLimit=" + rabbit.deliveryLimit()
-                        + " maxLength=" + rabbit.maxLength() + " quorumSize=" + rabbit.quorumSize(),
-                "redis " + Secrets.maskUrl(redis.uri().toString())
-                        + (redis.viaSentinels() ? " master=" + redis.masterName() + " sentinels=" + redis.sentinels() : "")
-                        + " prefix=" + redis.keyPrefix() + " pool=" + redis.poolSize(),
-                "jwt " + jwt,
-                "http " + http,
-                "votes " + votes,
-                "worker " + worker,
-                "rateLimits " + rateLimits,
-                "log " + logFormat);
+    /** {@code heading} then one line per setting, secrets masked: what a process logs at start-up. */
+    public String describe(String heading, String... ownSettings) {
+        StringBuilder lines = new StringBuilder(heading)
+                .append("\n  database ").append(database.url()).append(" schema=").append(database.schema())
+                .append(" pool=").append(database.poolSize())
+                .append(database.replicaUrl() == null ? "" : " replica=" + database.replicaUrl())
+                .append("\n  rabbitmq ").append(rabbit.url()).append(" queue=").append(rabbit.queue())
+                .append(" deliveryLimit=").append(rabbit.deliveryLimit()).append(" maxLength=").append(rabbit.maxLength())
+                .append(" quorumSize=").append(rabbit.quorumSize())
+                .append("\n  redis ").append(Secrets.maskUrl(redis.uri().toString()))
+                .append(redis.viaSentinels() ? " master=" + redis.masterName() + " sentinels=" + redis.sentinels() : "")
+                .append(" prefix=").append(redis.keyPrefix()).append(" pool=").append(redis.poolSize());
+        for (String setting : ownSettings) {
+            lines.append("\n  ").append(setting);
+        }
+        return lines.append("\n  log ").append(logFormat).toString();
     }
 
     @Override
     public String toString() {
-        return describe();
+        return describe("configuration:");
     }
 }

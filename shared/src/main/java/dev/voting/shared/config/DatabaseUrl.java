@@ -68,8 +68,9 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         return URLDecoder.decode(part, StandardCharsets.UTF_8);
     }
 
+    /** For logs: a password given in the URL's query string is masked too. */
     @Override
     public String toString() {
-        return jdbcUrl + (user == null ? "" : " as " + user);
+        return Secrets.maskUrl(jdbcUrl) + (user == null ? "" : " as " + user);
     }
 }

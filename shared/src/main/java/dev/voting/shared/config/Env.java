@@ -8,31 +8,32 @@ import java.util.function.Function;
 
 /**
  * Reads typed values out of an environment map and collects every problem, so that one start-up
- * failure lists all the bad variables at once instead of one per attempt.
+ * failure lists all the bad variables at once instead of one per attempt. Each process's config
+ * reads its own variables with the same instance ({@link Config#read}).
  */
-final class Env {
+public final class Env {
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
 
-    Env(Map<String, String> env) {
+    public Env(Map<String, String> env) {
         this.env = env;
     }
 
-    String string(String name, String fallback) {
+    public String string(String name, String fallback) {
         String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value.strip();
     }
 
     /** A value that may be absent: empty means "not configured". */
-    String optional(String name) {
+    public String optional(String name) {
         return string(name, "");
     }
 
-    int integer(String name, int fallback, int min, int max) {
+    public int integer(String name, int fallback, int min, int max) {
         return (int) number(name, fallback, min, max);
     }
 
-    long number(String name, long fallback, long min, long max) {
+    public long number(String name, long fallback, long min, long max) {
         String raw = env.get(name);
         if (raw == null || raw.isBlank()) {
             return fallback;
@@ -50,7 +51,7 @@ final class Env {
         }
     }
 
-    String oneOf(String name, String fallback, Set<String> allowed) {
+    public String oneOf(String name, String fallback, Set<String> allowed) {
         String value = string(name, fallback);
         if (!allowed.contains(value)) {
             problem(name, value, "must be one of " + allowed);
@@ -60,7 +61,7 @@ final class Env {
     }
 
     /** Parses a value with a function that throws {@link IllegalArgumentException} on bad input. */
-    <T> T parsed(String name, String fallback, Function<String, T> parser) {
+    public <T> T parsed(String name, String fallback, Function<String, T> parser) {
         String value = string(name, fallback);
         try {
             return parser.apply(value);
@@ -70,17 +71,17 @@ final class Env {
         }
     }
 
-    void problem(String name, String shownValue, String why) {
+    public void problem(String name, String shownValue, String why) {
         problems.add(name + "=" + shownValue + ": " + why);
     }
 
-    void require(boolean condition, String name, String why) {
+    public void require(boolean condition, String name, String why) {
         if (!condition) {
             problems.add(name + ": " + why);
         }
     }
 
-    void throwIfInvalid() {
+    public void throwIfInvalid() {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

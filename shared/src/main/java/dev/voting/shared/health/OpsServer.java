@@ -18,20 +18,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The operator's port of a process without an API: {@code /metrics}, {@code /healthz} and
- * {@code /readyz}. A port that is taken stops the start (a {@link BindException}): a worker on a
- * port nobody scrapes or probes would run unseen. Port 0 asks for a free one (tests, several workers
- * on one machine); {@link #port()} says which.
+ * The operator's port of a process: {@code /metrics}, {@code /healthz} and {@code /readyz}, kept
+ * off the API's public port. A port that is taken stops the start (a {@link BindException}): a
+ * process on a port nobody scrapes or probes would run unseen. Port 0 asks for a free one (tests,
+ * several workers on one machine); {@link #port()} says which.
  */
 public final class OpsServer implements AutoCloseable {
+    /** Every interface: where Prometheus, outside the container or host, can reach it. */
+    public static final String ANY_HOST = "0.0.0.0";
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     private final ObjectMapper mapper;
 
-    public OpsServer(int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper) throws IOException {
+    public OpsServer(String host, int port, PrometheusMeterRegistry registry, Readiness readiness, ObjectMapper mapper)
+            throws IOException {
         this.mapper = mapper;
-        server = HttpServer.create(new InetSocketAddress(port), 64);
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {

@@ -3,7 +3,6 @@ package dev.voting.shared.config;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The settings both processes share; each process's own are tested with its config. */
 class ConfigTest {
-    private static final String SECRET = "a-secret-of-more-than-32-bytes-000000";
 
     private static Map<String, String> env(String... pairs) {
-        Map<String, String> env = new HashMap<>(Map.of("JWT_SECRET_KEY", SECRET));
+        Map<String, String> env = new HashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
@@ -26,15 +25,12 @@ class ConfigTest {
     }
 
     @Test
-    void defaultsDescribeTheLocalServices() {
-        Config config = Config.from(env());
+    void defaultsDescribeTheLocalServicesAndNeedNoSecret() {
+        Config config = Config.from(Map.of());
         assertEquals("jdbc:postgresql://127.0.0.1:5432/test", config.database().url().jdbcUrl());
         assertEquals("postgres", config.database().url().user());
         assertEquals("votes", config.rabbit().queue());
         assertEquals("votes.dlq", config.rabbit().deadLetterQueue());
-        assertEquals(8000, config.http().port());
-        assertEquals(Duration.ofSeconds(2), config.votes().resultsCacheTtl());
-        assertEquals("HS256", config.jwt().algorithm());
         assertEquals("text", config.logFormat());
     }
 
@@ -55,7 +51,7 @@ class ConfigTest {
                         URI.create("amqp://user:hunter2@rabbit-3/votes?heartbeat=5")),
                 config.rabbit().url().nodes());
         assertEquals("10.0.0.1", config.rabbit().uri().getHost());
-        assertFalse(config.describe().contains("hunter2"), config.describe());
+        assertFalse(config.describe("configuration:").contains("hunter2"), config.describe("configuration:"));
     }
 
     @Test
@@ -88,7 +84,7 @@ class ConfigTest {
         Config config = Config.from(env("DATABASE_REPLICA_URL", "postgresql://app:dbpass@standby:5433/test"));
         assertEquals("jdbc:postgresql://standby:5433/test", config.database().replica().url().jdbcUrl());
         assertEquals(config.database().schema(), config.database().replica().schema());
-        assertFalse(config.describe().contains("dbpass"), config.describe());
+        assertFalse(config.describe("configuration:").contains("dbpass"), config.describe("configuration:"));
     }
 
     @Test
@@ -101,53 +97,36 @@ class ConfigTest {
     @Test
     void everyBadVariableIsNamedAtOnce() {
         ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env(
-                "API_PORT", "eighty",
-                "WORKER_BATCH_SIZE", "0",
+                "DATABASE_POOL_SIZE", "many",
+                "RABBITMQ_DELIVERY_LIMIT", "0",
                 "LOG_FORMAT", "xml",
                 "DATABASE_URL", "mysql://x/y")));
         assertEquals(4, error.problems().size(), error.getMessage());
-        assertTrue(error.getMessage().contains("API_PORT=eighty: must be a whole number"), error.getMessage());
-        assertTrue(error.getMessage().contains("WORKER_BATCH_SIZE=0: must be between 1 and 50000"), error.getMessage());
+        assertTrue(error.getMessage().contains("DATABASE_POOL_SIZE=many: must be a whole number"), error.getMessage());
+        assertTrue(error.getMessage().contains("RABBITMQ_DELIVERY_LIMIT=0: must be between 1 and 1000"), error.getMessage());
         assertTrue(error.getMessage().contains("LOG_FORMAT=xml"), error.getMessage());
         assertTrue(error.getMessage().contains("DATABASE_URL"), error.getMessage());
     }
 
     @Test
-    void aCloseTakesEffectOnlyAfterEveryApiCouldHaveSeenIt() {
-        Config.Votes defaults = Config.from(env()).votes();
-        assertEquals(Duration.ofSeconds(5), defaults.pollCloseDelay());
-        assertEquals(Duration.ofMillis(1000), defaults.maxClockSkew());
-        assertEquals(Duration.ofSeconds(3), Config.from(env("POLL_CLOSE_DELAY_SECONDS", "3")).votes().pollCloseDelay(),
-                "2 s of cache and 1 s of skew: 3 s is enough");
-        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("POLL_CACHE_TTL_SECONDS", "5")));
-        assertTrue(error.getMessage().contains("POLL_CLOSE_DELAY_SECONDS: must be at least POLL_CACHE_TTL_SECONDS + MAX_CLOCK_SKEW_MS"
-                + " (5 s + 1000 ms)"), error.getMessage());
-        assertTrue(error.getMessage().contains("it is 5 s"), error.getMessage());
-    }
-
-    @Test
-    void shortHmacSecretRefusesToStart() {
-        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("JWT_SECRET_KEY", "too-short")));
-        assertTrue(error.getMessage().contains("JWT_SECRET_KEY: HS256 needs a secret of at least 32 bytes (it has 9)"), error.getMessage());
-        assertThrows(ConfigException.class, () -> Config.from(Map.of()), "no secret at all");
-    }
-
-    @Test
-    void asymmetricAlgorithmsNeedAPublicKey() {
-        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("JWT_ALGORITHM", "RS256")));
-        assertTrue(error.getMessage().contains("JWT_PUBLIC_KEY"), error.getMessage());
-        assertThrows(ConfigException.class, () -> Config.from(env("JWT_ALGORITHM", "none")));
+    void aProcessAddsItsOwnSettingsAndProblemsToTheSharedOnes() {
+        Env env = new Env(env("LOG_FORMAT", "xml", "OWN_SETTING", "abc"));
+        Config.read(env);
+        env.integer("OWN_SETTING", 1, 1, 10);
+        ConfigException error = assertThrows(ConfigException.class, env::throwIfInvalid);
+        assertEquals(2, error.problems().size(), "one failure names the shared and the process's own: " + error.getMessage());
     }
 
     @Test
     void secretsAreMaskedInTheDescription() {
         Config config = Config.from(env("RABBITMQ_URL", "amqp://user:hunter2@rabbit:5672/",
-                "DATABASE_URL", "postgresql://app:dbpass@db/test"));
-        String described = config.describe() + config;
-        assertFalse(described.contains(SECRET), described);
+                "DATABASE_URL", "postgresql://app:dbpass@db/test", "REDIS_URL", "redis://:redispass@redis:6379/0"));
+        String described = config.describe("configuration:", "own setting") + config;
         assertFalse(described.contains("hunter2"), described);
         assertFalse(described.contains("dbpass"), described);
+        assertFalse(described.contains("redispass"), described);
         assertTrue(described.contains("amqp://user:***@rabbit:5672/"), described);
+        assertTrue(described.contains("\n  own setting"), described);
     }
 
     @Test

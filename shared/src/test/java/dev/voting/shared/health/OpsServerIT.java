@@ -19,7 +19,7 @@ class OpsServerIT {
     private static final Readiness ALL_UP = new Readiness(Map.of(Dependency.POSTGRESQL, () -> true), Duration.ofSeconds(1));
 
     private static OpsServer start(int port) throws Exception {
-        return new OpsServer(port, Metrics.newRegistry("ops-server-test"), ALL_UP, Json.newMapper());
+        return new OpsServer(OpsServer.ANY_HOST, port, Metrics.newRegistry("ops-server-test"), ALL_UP, Json.newMapper());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.voting.testkit.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,14 @@ public final class JavaApp {
             }
         }
         throw new IllegalStateException(module + "/target/" + fileName + " is not built; run ./mvnw package first");
+    }
+
+    /** The API from its jar with {@code environment} (which names its {@code API_PORT}), once it listens there. */
+    public static Child startApi(String name, Map<String, String> environment, Path logDirectory) {
+        int port = Integer.parseInt(environment.get("API_PORT"));
+        Child api = process(name, jar("api", "voting-api.jar"), environment, logDirectory).start();
+        Processes.awaitPort(api, port, Duration.ofSeconds(60));
+        return api;
     }
 
     public static Child process(String name, Path jar, Map<String, String> environment, Path logDirectory, String... jvmOptions) {
