@@ -104,6 +104,23 @@ final class FailoverApps implements AutoCloseable {
         }
     }
 
+    /** The verdict on a run and what its DLQ holds. */
+    record Settled(Verdict verdict, long deadLetters) {
+    }
+
+    /**
+     * Waits for the load to end, retries every unclear outcome, waits for the queue to drain into
+     * {@code database}, then judges what the clients were told against it.
+     */
+    Settled settle(Thread voting, LoadGenerator load, Timeline timeline, java.sql.Connection database) throws Exception {
+        voting.join(Duration.ofSeconds(120));
+        timeline.note("load finished");
+        int unresolved = load.resolveUnknowns(Duration.ofSeconds(60));
+        timeline.note("unclear outcomes resolved (%d unresolved)", unresolved);
+        awaitDrained(database, Duration.ofSeconds(90));
+        return new Settled(judge(database, load, unresolved), messagesReady(QUEUE + ".dlq"));
+    }
+
     /** What the clients were told, held against PostgreSQL; Redis is not judged here (its count map is PostgreSQL's). */
     static Verdict judge(java.sql.Connection database, LoadGenerator load, int unresolved) throws SQLException {
         Verdict.Tables tables = Verdict.Tables.read(database);

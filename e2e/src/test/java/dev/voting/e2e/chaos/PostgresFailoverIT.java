@@ -80,17 +80,12 @@ class PostgresFailoverIT {
             replica.promote();
             long promoted = timeline.note("promoted the replica");
 
-            voting.join(Duration.ofSeconds(120));
-            timeline.note("load finished");
-            int unresolved = load.resolveUnknowns(Duration.ofSeconds(60));
-            timeline.note("unclear outcomes resolved (%d unresolved)", unresolved);
-            Verdict verdict;
-            long deadLetters;
+            FailoverApps.Settled settled;
             try (Connection database = replica.connect()) {
-                apps.awaitDrained(database, Duration.ofSeconds(90));
-                verdict = FailoverApps.judge(database, load, unresolved);
-                deadLetters = apps.messagesReady(FailoverApps.QUEUE + ".dlq");
+                settled = apps.settle(voting, load, timeline, database);
             }
+            Verdict verdict = settled.verdict();
+            long deadLetters = settled.deadLetters();
             long acceptedWithoutPrimary = load.outcomes().stream()
                     .filter(o -> !o.retry() && o.kind() == Kind.ACCEPTED && o.sentAt() > killed && o.sentAt() < promoted).count();
             timeline.note("%s", verdict.line());

@@ -94,17 +94,12 @@ class RabbitClusterIT {
                     .toArray(CompletableFuture[]::new)).join();
             timeline.note("nodes %s back", killed);
 
-            voting.join(Duration.ofSeconds(120));
-            timeline.note("load finished");
-            int unresolved = load.resolveUnknowns(Duration.ofSeconds(60));
-            timeline.note("unclear outcomes resolved (%d unresolved)", unresolved);
-            Verdict verdict;
-            long deadLetters;
+            FailoverApps.Settled settled;
             try (Connection database = postgres.connect()) {
-                apps.awaitDrained(database, Duration.ofSeconds(60));
-                verdict = FailoverApps.judge(database, load, unresolved);
-                deadLetters = apps.messagesReady(FailoverApps.QUEUE + ".dlq");
+                settled = apps.settle(voting, load, timeline, database);
             }
+            Verdict verdict = settled.verdict();
+            long deadLetters = settled.deadLetters();
             Window withMajority = Window.of(load.outcomes(), leaderKilled + SETTLE.toNanos(), restarting);
             Window withoutMajority = Window.of(load.outcomes(), majorityLost + SETTLE.toNanos(), majorityBack);
             timeline.note("with one node down, the last 503 went to a vote sent %.1f s after the node died", load.outcomes().stream()
