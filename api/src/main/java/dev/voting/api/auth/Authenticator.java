@@ -14,7 +14,6 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
 import com.sun.net.httpserver.HttpExchange;
-import dev.voting.api.http.ProblemException;
 import dev.voting.api.ApiConfig;
 import dev.voting.shared.vote.Vote;
 
@@ -60,48 +59,48 @@ public final class Authenticator {
     public Principal authenticate(HttpExchange exchange) {
         List<String> headers = exchange.getRequestHeaders().get("Authorization");
         if (headers == null || headers.isEmpty()) {
-            throw ProblemException.invalidToken("the request has no Authorization header; send 'Authorization: Bearer <token>'");
+            throw new TokenRefusedException("the request has no Authorization header; send 'Authorization: Bearer <token>'");
         }
         if (headers.size() > 1) {
-            throw ProblemException.invalidToken("the request has more than one Authorization header");
+            throw new TokenRefusedException("the request has more than one Authorization header");
         }
         return verify(headers.getFirst());
     }
 
     public Principal verify(String authorization) {
         if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw ProblemException.invalidToken("the Authorization header must use the Bearer scheme");
+            throw new TokenRefusedException("the Authorization header must use the Bearer scheme");
         }
         String token = authorization.substring(BEARER.length()).strip();
         if (token.regionMatches(true, 0, BEARER, 0, BEARER.length())) {  // pasted "Bearer ey…" where only the token goes
-            throw ProblemException.invalidToken("the Authorization header names the Bearer scheme twice ('Bearer Bearer …'): "
+            throw new TokenRefusedException("the Authorization header names the Bearer scheme twice ('Bearer Bearer …'): "
                     + "send 'Bearer <token>' (in Swagger UI's Authorize dialog, paste the token alone)");
         }
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            throw ProblemException.invalidToken("the bearer token is empty or too long");
+            throw new TokenRefusedException("the bearer token is empty or too long");
         }
         DecodedJWT jwt;
         try {
             jwt = verifier.verify(token);
         } catch (TokenExpiredException e) {
-            throw ProblemException.invalidToken("the token has expired");
+            throw new TokenRefusedException("the token has expired");
         } catch (AlgorithmMismatchException e) {
-            throw ProblemException.invalidToken("the token's algorithm is not the one this server accepts");
+            throw new TokenRefusedException("the token's algorithm is not the one this server accepts");
         } catch (SignatureVerificationException e) {
-            throw ProblemException.invalidToken("the token's signature is invalid");
+            throw new TokenRefusedException("the token's signature is invalid");
         } catch (MissingClaimException e) {
-            throw ProblemException.invalidToken("the token has no '" + e.getClaimName() + "' claim");
+            throw new TokenRefusedException("the token has no '" + e.getClaimName() + "' claim");
         } catch (IncorrectClaimException e) {
-            throw ProblemException.invalidToken("the token's '" + e.getClaimName() + "' claim is not accepted here");
+            throw new TokenRefusedException("the token's '" + e.getClaimName() + "' claim is not accepted here");
         } catch (JWTDecodeException e) {
-            throw ProblemException.invalidToken("the token is not a well-formed JWT");
+            throw new TokenRefusedException("the token is not a well-formed JWT");
         } catch (JWTVerificationException e) {
-            throw ProblemException.invalidToken("the token was refused");
+            throw new TokenRefusedException("the token was refused");
         }
         String subject = jwt.getSubject();
         String problem = Vote.voterIdProblem(subject);  // the voter is the subject: refused here, not in the batch it would join
         if (problem != null) {
-            throw ProblemException.invalidToken("the token's subject " + problem);
+            throw new TokenRefusedException("the token's subject " + problem);
         }
         return new Principal(subject, roles(jwt.getClaim("roles")));
     }
@@ -118,6 +117,6 @@ public final class Authenticator {
         } catch (JWTDecodeException ignored) {
             // falls through: roles of the wrong shape are a refusal, not "no roles"
         }
-        throw ProblemException.invalidToken("the token's 'roles' claim must be an array of strings");
+        throw new TokenRefusedException("the token's 'roles' claim must be an array of strings");
     }
 }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.voting.api.auth.Authenticator;
 import dev.voting.api.auth.Principal;
+import dev.voting.api.auth.TokenRefusedException;
 import dev.voting.api.client.ClientAddresses;
 import dev.voting.api.client.ClientGate;
 import dev.voting.shared.lifecycle.UnavailableException;
@@ -111,6 +112,8 @@ public final class Router implements HttpHandler {
                         facts.shed();
                     }
                     response = problem(e, requestId);
+                } catch (TokenRefusedException e) {
+                    response = problem(ProblemException.invalidToken(e.getMessage()), requestId);
                 } catch (UnavailableException e) {
                     log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
                     response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,

@@ -1,16 +1,19 @@
 package dev.voting.api.vote;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.voting.shared.amqp.Channels;
+import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
- * A publish lane's channel in confirm mode, reopened when it died, with the broker's answers wired to
+ * A publish lane's channel in confirm mode, reopened when it died, the messages written on it, and the broker's answers wired to
  * the lane's {@link Unconfirmed} table: acks and nacks settle messages, returns mark them as never
  * queued, and the channel's death leaves every message it had not confirmed in doubt.
  */
@@ -64,6 +67,28 @@ final class ConfirmChannel {
         current.addShutdownListener(cause -> died(opened, cause));
         channel = current;
         return current;
+    }
+
+    /**
+     * Publishes one message holding the whole batch; the permit taken for it is released when it
+     * settles. A write that fails may still have reached the broker: its votes are unconfirmed.
+     */
+    void publish(Channel current, List<Unconfirmed.Pending> batch, VoteCodec.Encoded message) throws IOException {
+        long sequence = current.getNextPublishSeqNo();
+        unconfirmed.written(sequence, batch);
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .deliveryMode(2)
+                .contentType(VoteCodec.CONTENT_TYPE)
+                .type(message.type())
+                .messageId(Long.toString(sequence))
+                .build();
+        try {
+            current.basicPublish("", destination.queue(), true, properties, message.body());
+        } catch (IOException | RuntimeException e) {
+            unconfirmed.fail(sequence,  // unless the channel's shutdown settled it first
+                    PublishFailure.unconfirmed("the broker connection failed while the vote was sent"));
+            throw e;
+        }
     }
 
     boolean isOpen() {

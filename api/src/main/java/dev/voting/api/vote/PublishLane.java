@@ -1,6 +1,5 @@
 package dev.voting.api.vote;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.lifecycle.Backoff;
@@ -12,25 +11,20 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * One channel in confirm mode and the one thread that publishes on it: group commit for votes.
  *
- * <p>Votes queue up here while the channel has {@code maxInFlight} messages awaiting their confirm;
- * the next message then carries every vote that waited (up to {@code maxBatch}). Under light load a
- * vote is published at once, alone; under heavy load many votes share one persistent message and
- * one confirm, which is what lets the broker keep up. Each vote's future completes when the broker
- * confirms its message, and fails with a {@link PublishFailure} that says whether the vote may
- * still be queued: not when it was never sent or the broker refused or returned it; maybe when the
- * channel died after the write or no confirm came within {@code confirmTimeout} of the vote's
- * submission. The lane keeps that deadline itself, so that a waiting request needs no timer of its own.
- * What was written and awaits its confirm is in {@link Unconfirmed}; the lane owns the channel, the
- * votes not sent yet, and the loop that turns them into messages.
+ * <p>Votes wait here while every permit's message awaits its confirm; the next message carries all
+ * that waited (up to {@code maxBatch}): alone under light load, hundreds per message and confirm
+ * under heavy load, which lets the broker keep up. A vote's future completes at its message's
+ * confirm, or fails with a {@link PublishFailure} saying whether it may still be queued (never sent,
+ * refused or returned: no; channel dead after the write, or no confirm within {@code confirmTimeout}
+ * of its submission: maybe). The lane keeps that deadline, so a waiting request needs no timer.
+ * The lane is the loop from {@link UnsentVotes} to messages on its {@link ConfirmChannel}; what
+ * awaits its confirm is in {@link Unconfirmed}.
  */
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
@@ -46,13 +40,12 @@ final class PublishLane implements Runnable {
     }
 
     private final int id;
-    private final Destination destination;
     private final VoteCodec codec;
     private final int maxBatch;
     private final long confirmTimeoutNanos;
     private final Unconfirmed unconfirmed;
     private final LongSupplier nanoTime;
-    private final BlockingQueue<Unconfirmed.Pending> waiting = new LinkedBlockingQueue<>();
+    private final UnsentVotes waiting;
     private long lastWatch;
     private final ConfirmChannel channel;
     private volatile boolean brokerReachable = true;
@@ -60,24 +53,22 @@ final class PublishLane implements Runnable {
 
     PublishLane(int id, Destination destination, VoteCodec codec, Limits limits, Unconfirmed unconfirmed, LongSupplier nanoTime) {
         this.id = id;
-        this.destination = destination;
         this.codec = codec;
         this.maxBatch = limits.maxBatch();
         this.confirmTimeoutNanos = limits.confirmTimeout().toNanos();
         this.unconfirmed = unconfirmed;
         this.channel = new ConfirmChannel("publish lane " + id, destination, unconfirmed);
         this.nanoTime = nanoTime;
+        this.waiting = new UnsentVotes(nanoTime);
         this.lastWatch = nanoTime.getAsLong();
     }
 
     CompletableFuture<Void> submit(String voteJson) {
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
         if (stopping || !brokerReachable) {
-            confirmed.completeExceptionally(PublishFailure.notQueued(stopping ? "the API is shutting down" : "the broker is unreachable"));
-        } else {
-            waiting.add(new Unconfirmed.Pending(voteJson, confirmed, nanoTime.getAsLong()));
+            return CompletableFuture.failedFuture(
+                    PublishFailure.notQueued(stopping ? "the API is shutting down" : "the broker is unreachable"));
         }
-        return confirmed;
+        return waiting.add(voteJson);
     }
 
     boolean isHealthy() {
@@ -102,7 +93,7 @@ final class PublishLane implements Runnable {
                     continue;  // every permit awaits a confirm: look at the deadlines again
                 }
                 permitHeld = true;
-                Unconfirmed.Pending first = waiting.poll(WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                Unconfirmed.Pending first = waiting.next(WATCH_INTERVAL_MILLIS);
                 if (first == null) {
                     if (!brokerReachable) {
                         channel();  // probe, so that the lane takes votes again once the broker is back
@@ -117,7 +108,7 @@ final class PublishLane implements Runnable {
                 }
                 Channel current = channel();
                 permitHeld = false;  // from here the permit belongs to the message and is released when it settles
-                publish(current, batch, message);
+                channel.publish(current, batch, message);
                 backoffMillis = BACKOFF.firstMillis();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -163,35 +154,7 @@ final class PublishLane implements Runnable {
         }
         lastWatch = now;
         unconfirmed.expire(confirmTimeoutNanos, PublishFailure.unconfirmed("the broker did not confirm the vote in time"));
-        PublishFailure unsent = PublishFailure.notQueued("the broker took no message for the vote in time");
-        for (Unconfirmed.Pending head = waiting.peek(); head != null && now - head.submittedAt() > confirmTimeoutNanos;
-             head = waiting.peek()) {
-            if (waiting.remove(head)) {
-                head.confirmed().completeExceptionally(unsent);
-            }
-        }
-    }
-
-    /**
-     * Publishes one message holding the whole batch; the permit taken for it is released when it
-     * settles. A write that fails may still have reached the broker: its votes are unconfirmed.
-     */
-    private void publish(Channel current, List<Unconfirmed.Pending> batch, VoteCodec.Encoded message) throws IOException {
-        long sequence = current.getNextPublishSeqNo();
-        unconfirmed.written(sequence, batch);
-        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .deliveryMode(2)
-                .contentType(VoteCodec.CONTENT_TYPE)
-                .type(message.type())
-                .messageId(Long.toString(sequence))
-                .build();
-        try {
-            current.basicPublish("", destination.queue(), true, properties, message.body());
-        } catch (IOException | RuntimeException e) {
-            // else the channel's shutdown already settled it
-            unconfirmed.fail(sequence, PublishFailure.unconfirmed("the broker connection failed while the vote was sent"));
-            throw e;
-        }
+        waiting.expire(confirmTimeoutNanos, PublishFailure.notQueued("the broker took no message for the vote in time"));
     }
 
     /** The lane's channel; opening one means the broker is reachable again. */
@@ -203,9 +166,7 @@ final class PublishLane implements Runnable {
 
     /** Votes still waiting were never sent. */
     private void failWaiting(Exception cause) {
-        List<Unconfirmed.Pending> drained = new ArrayList<>();
-        waiting.drainTo(drained);
-        Unconfirmed.fail(drained, PublishFailure.notQueued(String.valueOf(cause.getMessage())));
+        waiting.failAll(PublishFailure.notQueued(String.valueOf(cause.getMessage())));
     }
 
     void stop() {

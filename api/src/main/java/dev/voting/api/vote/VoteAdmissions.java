@@ -2,7 +2,6 @@ package dev.voting.api.vote;
 
 import dev.voting.api.ApiConfig;
 import dev.voting.api.client.ClientAddresses;
-import dev.voting.shared.redis.LuaScript;
 import dev.voting.shared.redis.PipelinedScript;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.redis.ScriptNotRunException;
@@ -17,7 +16,6 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
@@ -25,63 +23,12 @@ import java.util.concurrent.ExecutionException;
  * One Redis script per vote, pipelined with those of concurrent votes: Redis's epoch, the voter's
  * and the client IP's token buckets, then the voter's claim on the poll. The claim (a marker holding
  * the vote id, in the poll's hash) answers a repeat with 409 at once; it does not expire while the
- * poll is open (the hash expires a day after the poll's close time, when it has one). A claim is given back only when its vote can never be queued, and nobody has
- * re-published it meanwhile (G5, G9).
+ * poll is open (the hash expires a day after the poll's close time, when it has one). A claim is
+ * given back only when its vote can never be queued, and nobody has re-published it meanwhile (G5,
+ * G9). The scripts themselves are in {@link AdmissionScripts}.
  */
 public final class VoteAdmissions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VoteAdmissions.class);
-
-    // KEYS: epoch, the poll's markers, pending vote, voter bucket, ip bucket.
-    // ARGV: expected epoch, voter id, marker value, pending value, voter rate, voter burst, ip rate, ip burst,
-    //       when the claims may expire (ms since the epoch; 0 while the poll has no close time).
-    // Buckets hold fractional tokens refilled at `rate` per second up to `burst`; a rate of 0 is off.
-    // The claim is the last write, so that a script stopped by an error reply (OOM, READONLY) claims nothing.
-    private static final LuaScript ADMIT = new LuaScript("""
-            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'epoch'} end
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local function level(key, rate, burst)
-              if rate <= 0 then return burst end
-              local b = redis.call('HMGET', key, 'tokens', 'at')
-              local tokens = tonumber(b[1]) or burst
-              local at = tonumber(b[2]) or now
-              return math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-            end
-            local function spend(key, rate, burst, tokens)
-              if rate <= 0 then return end
-              redis.call('HSET', key, 'tokens', tokens - 1, 'at', now)
-              redis.call('PEXPIRE', key, math.ceil(burst * 1000 / rate) + 1000)
-            end
-            local voterRate, voterBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
-            local ipRate, ipBurst = tonumber(ARGV[7]), tonumber(ARGV[8])
-            local voter = level(KEYS[4], voterRate, voterBurst)
-            if voter < 1 then return {'voter', math.ceil((1 - voter) * 1000 / voterRate)} end
-            local ip = level(KEYS[5], ipRate, ipBurst)
-            if ip < 1 then return {'ip', math.ceil((1 - ip) * 1000 / ipRate)} end
-            spend(KEYS[4], voterRate, voterBurst, voter)
-            spend(KEYS[5], ipRate, ipBurst, ip)
-            local existing = redis.call('HGET', KEYS[2], ARGV[2])
-            if existing then return {'voted', existing} end
-            redis.call('SET', KEYS[3], ARGV[4])
-            redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-            if ARGV[9] ~= '0' then redis.call('PEXPIREAT', KEYS[2], ARGV[9]) end
-            return {'ok'}
-            """);
-
-    // KEYS: the poll's markers, pending vote, requeued flag. ARGV: voter id, marker value.
-    private static final LuaScript RELEASE = new LuaScript("""
-            if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-            if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
-            redis.call('DEL', KEYS[2])
-            return 1
-            """);
-
-    // KEYS: pending vote, requeued flag. ARGV: flag lifetime (ms).
-    private static final LuaScript TAKE_FOR_REQUEUE = new LuaScript("""
-            local pending = redis.call('GET', KEYS[1])
-            if pending then redis.call('SET', KEYS[2], '1', 'PX', ARGV[1]) end
-            return pending
-            """);
 
     private static final int MAX_PIPELINE = 256;
     /** A vote waits at most about this long for its pipeline to leave, and then the Redis client's own timeouts. */
@@ -98,7 +45,7 @@ public final class VoteAdmissions implements AutoCloseable {
 
     public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, ApiConfig.RateLimits limits) {
         this.redis = redis;
-        this.admit = new PipelinedScript(redis, ADMIT, MAX_PIPELINE, MAX_QUEUE_WAIT, "vote-admissions");
+        this.admit = new PipelinedScript(redis, AdmissionScripts.ADMIT, MAX_PIPELINE, MAX_QUEUE_WAIT, "vote-admissions");
         this.keys = keys;
         this.limits = limits;
     }
@@ -147,13 +94,20 @@ public final class VoteAdmissions implements AutoCloseable {
     }
 
     /**
-     * The pending record of a vote no worker has settled yet, for a repeat to publish again; from
-     * then on the vote's claim can no longer be given back. Empty when the vote is settled (the
-     * worker drops the record) or was given back.
+     * What became of the claimed vote a repeat is about to name ({@code claim}, of the repeat's voter
+     * and poll): still pending (then its claim can no longer be given back, and the repeat publishes
+     * it again), settled by a worker, or given back meanwhile.
      */
-    Optional<String> takeForRequeue(UUID voteId) {
-        return Optional.ofNullable((String) TAKE_FOR_REQUEUE.run(redis,
-                List.of(keys.pendingVote(voteId), keys.requeuedVote(voteId)), List.of(REQUEUED_FLAG_MILLIS)));
+    Requeue takeForRequeue(Vote repeat, UUID claimedId, long claimedCandidate) {
+        List<?> reply = (List<?>) AdmissionScripts.TAKE_FOR_REQUEUE.run(redis,
+                List.of(keys.voterMarkers(repeat.pollId()), keys.pendingVote(claimedId), keys.requeuedVote(claimedId)),
+                List.of(repeat.voterId(), new VoterMarker(claimedId, claimedCandidate).encode(), REQUEUED_FLAG_MILLIS));
+        return switch ((String) reply.getFirst()) {
+            case "pending" -> new Requeue.Pending((String) reply.get(1));
+            case "settled" -> new Requeue.Settled();
+            case "given_back" -> new Requeue.GivenBack();
+            default -> throw new IllegalStateException("unexpected requeue verdict " + reply.getFirst());
+        };
     }
 
     /**
@@ -163,7 +117,7 @@ public final class VoteAdmissions implements AutoCloseable {
      */
     boolean release(Vote vote) {
         try {
-            Object released = RELEASE.run(redis,
+            Object released = AdmissionScripts.RELEASE.run(redis,
                     List.of(keys.voterMarkers(vote.pollId()), keys.pendingVote(vote.voteId()), keys.requeuedVote(vote.voteId())),
                     List.of(vote.voterId(), markerValue(vote)));
             return Long.valueOf(1).equals(released);

@@ -24,21 +24,21 @@ import java.util.concurrent.ExecutionException;
  * workers count. A vote is said to be not recorded only when it can never be queued.
  */
 public final class VoteIntake implements AutoCloseable {
-    /** How long a vote of a poll Redis cannot vouch for waits for the workers' verdict before 503. */
-    static final Duration SETTLE_PATIENCE = Duration.ofSeconds(5);
+    /** A repeat admitted again this often, each time finding the claim it was told of given back, gives up. */
+    private static final int MAX_GIVEN_BACK = 2;
 
     private final RedisEpoch epoch;
     private final PollTrust trust;
     private final VoteAdmissions admissions;
     private final VotePublisher publisher;
-    private final CountedVotes counted;
+    private final CountedAnswers verdicts;
 
-    VoteIntake(RedisEpoch epoch, PollTrust trust, VoteAdmissions admissions, VotePublisher publisher, CountedVotes counted) {
+    VoteIntake(RedisEpoch epoch, PollTrust trust, VoteAdmissions admissions, VotePublisher publisher, CountedAnswers verdicts) {
         this.epoch = epoch;
         this.trust = trust;
         this.admissions = admissions;
         this.publisher = publisher;
-        this.counted = counted;
+        this.verdicts = verdicts;
     }
 
     /** Knows Redis's epoch before the first vote (making one if Redis has none). */
@@ -46,24 +46,25 @@ public final class VoteIntake implements AutoCloseable {
                                     VotePublisher publisher) {
         RedisEpoch epoch = new RedisEpoch(redis, keys);
         epoch.refresh();
-        return new VoteIntake(epoch, new PollTrust(jdbc), admissions, publisher, new CountedVotes(jdbc, System::nanoTime));
+        return new VoteIntake(epoch, new PollTrust(jdbc), admissions, publisher, new CountedAnswers(new CountedVotes(jdbc, System::nanoTime)));
     }
 
     @Override
     public void close() throws InterruptedException {
-        counted.close();
+        verdicts.close();
     }
 
     /** {@code json} is the vote as published and as its pending record; {@code closesAt} the poll's close time, or null. */
     Answer cast(Vote vote, String json, Instant closesAt) {
         boolean epochRenewed = false;
+        int givenBack = 0;
         while (true) {
             String known;
             try {
                 known = epoch.current();
             } catch (JedisException e) {
                 epoch.suspect();
-                return fromDatabase(vote, "Redis is unavailable");
+                return verdicts.fromDatabase(vote, "Redis is unavailable");
             }
             boolean trusted = trust.trusted(vote.pollId(), known);  // UnavailableException: nothing was claimed
             switch (admissions.admit(vote, json, known, closesAt)) {
@@ -71,7 +72,19 @@ public final class VoteIntake implements AutoCloseable {
                     return trusted ? publish(vote, json) : publishAndSettle(vote, json);
                 }
                 case Admission.AlreadyVoted(UUID voteId, long candidateId) -> {
-                    return trusted ? requeue(voteId, candidateId) : settleRepeat(vote, voteId);
+                    Requeue found;
+                    try {
+                        found = admissions.takeForRequeue(vote, voteId, candidateId);
+                    } catch (JedisException e) {
+                        epoch.suspect();
+                        return trusted ? new Answer.OutcomeUnknown(voteId, "Redis is unavailable") : verdicts.settled(vote, null, voteId);
+                    }
+                    if (!(found instanceof Requeue.GivenBack)) {
+                        return trusted ? requeue(voteId, candidateId, found) : settleRepeat(vote, voteId, found);
+                    }
+                    if (++givenBack > MAX_GIVEN_BACK) {  // nothing of this vote was claimed or published
+                        return new Answer.NotRecorded(vote.voteId(), "the voter's earlier vote was being given back; retry");
+                    }
                 }
                 case Admission.Limited(LimitScope scope, int perSecond, Duration retryAfter) -> {
                     return new Answer.Limited(scope, perSecond, retryAfter);
@@ -80,7 +93,7 @@ public final class VoteIntake implements AutoCloseable {
                     epoch.suspect();
                     return mayHaveClaimed
                             ? new Answer.OutcomeUnknown(vote.voteId(), "Redis did not answer whether the vote was taken (" + why + ")")
-                            : fromDatabase(vote, "Redis is unavailable (" + why + ")");
+                            : verdicts.fromDatabase(vote, "Redis is unavailable (" + why + ")");
                 }
                 case Admission.EpochChanged() -> {
                     if (epochRenewed) {
@@ -90,7 +103,7 @@ public final class VoteIntake implements AutoCloseable {
                     try {
                         epoch.refresh();
                     } catch (JedisException e) {
-                        return fromDatabase(vote, "Redis is unavailable");
+                        return verdicts.fromDatabase(vote, "Redis is unavailable");
                     }
                 }
             }
@@ -112,68 +125,26 @@ public final class VoteIntake implements AutoCloseable {
         if (failure.isPresent()) {
             return failed(vote, failure.get());
         }
-        return settled(vote, vote.voteId(), vote.voteId());
+        return verdicts.settled(vote, vote.voteId(), vote.voteId());
     }
 
     /**
      * A repeat in a poll Redis answers for: the claimed vote is the one that counts. It is published
      * again (same id, counted once) unless a worker already settled it, before the voter is told so.
      */
-    private Answer requeue(UUID voteId, long candidateId) {
-        Optional<String> pending;
-        try {
-            pending = admissions.takeForRequeue(voteId);
-        } catch (JedisException e) {
-            return new Answer.OutcomeUnknown(voteId, "Redis is unavailable");
-        }
-        if (pending.isPresent() && confirm(pending.get()).isPresent()) {
+    private Answer requeue(UUID voteId, long candidateId, Requeue found) {
+        if (found instanceof Requeue.Pending(String json) && confirm(json).isPresent()) {
             return new Answer.OutcomeUnknown(voteId, "the voter's earlier vote could not be confirmed as queued yet");
         }
         return new Answer.AlreadyVoted(voteId, candidateId);
     }
 
     /** A repeat in a poll Redis cannot vouch for: the claimed vote is published again, and PostgreSQL answers. */
-    private Answer settleRepeat(Vote vote, UUID claimed) {
-        try {
-            admissions.takeForRequeue(claimed).ifPresent(this::confirm);
-        } catch (JedisException e) {
-            // Then only what PostgreSQL already counts can answer.
+    private Answer settleRepeat(Vote vote, UUID claimed, Requeue found) {
+        if (found instanceof Requeue.Pending(String json)) {
+            confirm(json);  // whatever the broker says, only what PostgreSQL counts can answer
         }
-        return settled(vote, null, claimed);
-    }
-
-    /** Redis cannot say and nothing was claimed or published: only a counted vote can answer. */
-    private Answer fromDatabase(Vote vote, String why) {
-        try {
-            return counted.await(vote.pollId(), vote.voterId(), Duration.ZERO).get()
-                    .<Answer>map(c -> new Answer.AlreadyVoted(c.voteId(), c.candidateId()))
-                    .orElseGet(() -> new Answer.NotRecorded(vote.voteId(), why + "; repeats cannot be checked"));
-        } catch (ExecutionException | RuntimeException e) {
-            return new Answer.NotRecorded(vote.voteId(), why + " and PostgreSQL did not answer");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer.NotRecorded(vote.voteId(), "the server is shutting down");
-        }
-    }
-
-    /**
-     * Waits for the voter's counted vote: 202 when it is {@code own} (null for a repeat), 409 naming
-     * it otherwise, and 503 naming {@code inDoubt} when the workers have not counted any in time.
-     */
-    private Answer settled(Vote vote, UUID own, UUID inDoubt) {
-        try {
-            Optional<CountedVotes.Counted> result = counted.await(vote.pollId(), vote.voterId(), SETTLE_PATIENCE).get();
-            if (result.isEmpty()) {
-                return new Answer.OutcomeUnknown(inDoubt, "the vote is queued but not counted yet");
-            }
-            CountedVotes.Counted c = result.get();
-            return c.voteId().equals(own) ? new Answer.Accepted(own) : new Answer.AlreadyVoted(c.voteId(), c.candidateId());
-        } catch (ExecutionException | RuntimeException e) {
-            return new Answer.OutcomeUnknown(inDoubt, "PostgreSQL did not answer");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer.OutcomeUnknown(inDoubt, "the server is shutting down");
-        }
+        return verdicts.settled(vote, null, claimed);
     }
 
     /** A publish that failed: not recorded only when the broker never queued it and its claim came back. */
