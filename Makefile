@@ -14,7 +14,7 @@ LOADTEST_JAR := loadtest/target/voting-loadtest.jar
 SOURCES := $(shell find pom.xml sql shared/src shared/pom.xml api/src api/pom.xml worker/src worker/pom.xml -type f 2>/dev/null)
 LOADTEST_SOURCES := $(shell find loadtest/pom.xml loadtest/src -type f 2>/dev/null)
 
-.PHONY: help build test run run-api run-worker migrate token clean chaos dlq dlq-replay loadtest loadtest-smoke bench up down
+.PHONY: help build test run run-api run-worker migrate token clean chaos test-cluster dlq dlq-replay loadtest loadtest-smoke bench up down
 
 help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
@@ -23,6 +23,7 @@ help:
 	@echo "make run-api     the API alone;  make run-worker  a worker (more on one machine: WORKER_METRICS_PORT=9101 make run-worker, ...)"
 	@echo "make migrate     apply the database migrations"
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
+	@echo "make test-cluster  ~4 min: a 3-node RabbitMQ cluster loses the leader's node, then its majority; a PostgreSQL primary dies, its replica is promoted; exact counts"
 	@echo "make chaos       ~2 min of votes under 15 injected faults; prints lost/phantom/double-counted and untrue answers (all 0)"
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
@@ -66,6 +67,13 @@ chaos:
 	$(MVN) -pl e2e -am verify -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfailsafe.failIfNoSpecifiedTests=false -Dchaos.seconds=$(or $(CHAOS_SECONDS),120)
 	@cat e2e/target/chaos/summary.txt
+
+# Three RabbitMQ nodes (run as the rabbitmq user), then a PostgreSQL primary and replica, each with the
+# other engines of its own on free loopback ports (data under e2e/target), one API and two workers.
+test-cluster:
+	$(MVN) -pl e2e -am verify -Dit.test='RabbitClusterIT,PostgresFailoverIT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false
+	@cat e2e/target/rabbit-cluster/timeline.log e2e/target/postgres-failover/timeline.log
 
 dlq: build
 	@$(ENV) java -cp $(WORKER_JAR) dev.voting.worker.DeadLetters list

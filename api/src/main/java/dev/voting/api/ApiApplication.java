@@ -105,6 +105,9 @@ public final class ApiApplication implements AutoCloseable {
 
         Jdbc jdbc = new Jdbc(database);
         PollRepository polls = new PollRepository(jdbc);
+        // Lists and results may lag a little behind the primary; the vote path and the poll cache never read the replica.
+        PollRepository reads = config.database().replicaUrl() == null ? polls : new PollRepository(new Jdbc(shutdown.register(
+                "postgresql-replica", Postgres.pool(config.database().replica(), "api-replica", registry))));
         ApiConfig.Votes votes = api.votes();
         PollCatalog catalog = new PollCatalog(polls::find, votes.pollCacheTtl(), votes.pollCloseDelay(), votes.maxClockSkew(),
                 votes.maxUnknownPolls(), clock);
@@ -112,7 +115,7 @@ public final class ApiApplication implements AutoCloseable {
                 .description("Polls this process keeps in memory").register(registry);
         Gauge.builder("polls.cached", catalog, PollCatalog::unknownCount).tag("kind", "unknown")
                 .description("Ids remembered as having no poll (at most POLL_CACHE_MAX_UNKNOWN)").register(registry);
-        ResultsService results = new ResultsService(redis, new CountsCache(keys), polls, votes.resultsCacheTtl(), clock);
+        ResultsService results = new ResultsService(redis, new CountsCache(keys), reads, votes.resultsCacheTtl(), clock);
         VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, api.rateLimits()));
         VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
         Readiness readiness = new Readiness(Map.of(
@@ -128,7 +131,7 @@ public final class ApiApplication implements AutoCloseable {
                 .description("Client addresses with a request in flight").register(registry);
         Router router = new Router(routes(
                 new CreatePollHandler(polls, catalog, clock),
-                new ListPollsHandler(new PollPages(polls::list, ListPollsHandler.MAX_LIMIT + 1, votes.pollCacheTtl(),
+                new ListPollsHandler(new PollPages(reads::list, ListPollsHandler.MAX_LIMIT + 1, votes.pollCacheTtl(),
                         catalog::changes), clock),
                 new GetPollHandler(catalog, clock),
                 new ClosePollHandler(polls, catalog, votes.pollCloseDelay(), clock, admissions::expireClaims),

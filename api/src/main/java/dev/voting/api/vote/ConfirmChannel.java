@@ -24,6 +24,8 @@ final class ConfirmChannel {
     private final PublishLane.Destination destination;
     private final Unconfirmed unconfirmed;
     private volatile Channel channel;
+    /** The broker nacked a message on {@link #channel}: the next message goes out on a fresh one. */
+    private volatile boolean refused;
 
     ConfirmChannel(String name, PublishLane.Destination destination, Unconfirmed unconfirmed) {
         this.name = name;
@@ -34,9 +36,17 @@ final class ConfirmChannel {
     /** The open channel, or a new one when there is none or it died. */
     Channel open() throws IOException {
         Channel current = channel;
-        if (current != null && current.isOpen()) {
+        if (current != null && current.isOpen() && !refused) {
             return current;
         }
+        if (current != null && refused) {
+            // A channel that published first while a quorum queue's leader was gone keeps being nacked until that
+            // node is back (RabbitMQ 3.10, seen in RabbitClusterIT); a new channel finds the new leader.
+            log.debug("{}: the broker refused a message, publishing on a new channel", name);
+            channel = null;
+            Channels.closeQuietly(current, name);
+        }
+        refused = false;
         current = destination.connection().openChannel();
         current.confirmSelect();
         current.addConfirmListener(new ConfirmListener() {
@@ -47,6 +57,7 @@ final class ConfirmChannel {
 
             @Override
             public void handleNack(long sequence, boolean multiple) {
+                refused = true;
                 unconfirmed.settle(sequence, multiple, PublishFailure.notQueued("the broker refused the vote (the queue may be full)"));
             }
         });

@@ -290,7 +290,8 @@ final class ChaosCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Clears a run's directory of an earlier run. */
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -63,9 +63,9 @@ final class ChaosRun {
             LoadGenerator load = new LoadGenerator(cluster.apiPorts());
             note("started (only these PIDs are ever signalled): %s", pids(cluster));
             try {
-                Poll closing = poll(load, "Chaos C, closed under load", "Yes", "No");
-                List<Poll> polls = List.of(poll(load, "Chaos A", "Ada", "Grace", "Linus"),
-                        poll(load, "Chaos B", "Red", "Green", "Blue", "Yellow"), closing);
+                Poll closing = load.poll("Chaos C, closed under load", "Yes", "No");
+                List<Poll> polls = List.of(load.poll("Chaos A", "Ada", "Grace", "Linus"),
+                        load.poll("Chaos B", "Red", "Green", "Blue", "Yellow"), closing);
                 long start = System.nanoTime();
                 AtomicInteger injected = new AtomicInteger();
                 List<Thread> tracks = new ArrayList<>();
@@ -149,28 +149,11 @@ final class ChaosRun {
     }
 
     private Verdict judge(ChaosCluster cluster, LoadGenerator load, List<Poll> polls, int faults, int unresolved) throws Exception {
-        List<Verdict.Row> rows = new ArrayList<>();
-        List<Verdict.Rejected> rejected = new ArrayList<>();
-        Map<Long, Long> pgCounts = new HashMap<>();
-        Map<Long, Long> rowCounts = new HashMap<>();
-        try (Connection connection = cluster.postgres().connect(); Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery("SELECT id, poll_id, candidate_id, voter_id FROM votes")) {
-                while (rs.next()) {
-                    rows.add(new Verdict.Row(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3), rs.getString(4)));
-                    rowCounts.merge(rs.getLong(3), 1L, Long::sum);
-                }
-            }
-            try (ResultSet rs = statement.executeQuery("SELECT vote_id, voter_id, reason FROM rejected_votes")) {
-                while (rs.next()) {
-                    rejected.add(new Verdict.Rejected(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
-                }
-            }
-            try (ResultSet rs = statement.executeQuery("SELECT candidate_id, votes FROM candidate_counts")) {
-                while (rs.next()) {
-                    pgCounts.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
+        Verdict.Tables tables;
+        try (Connection connection = cluster.postgres().connect()) {
+            tables = Verdict.Tables.read(connection);
         }
+        Map<Long, Long> pgCounts = tables.pgCounts();
         Map<Long, Long> redisCounts = awaitRedis(cluster, polls, pgCounts);
         long dlq;
         long unexpected;
@@ -190,8 +173,8 @@ final class ChaosRun {
             unexpected += expected.size();
         }
         int attempts = (int) load.outcomes().stream().filter(o -> !o.retry()).count();
-        return Verdict.of(attempts, load.outcomes(), rows, rejected, pgCounts, rowCounts, redisCounts, dlq, unexpected,
-                faults, unresolved, load.closedAt(), deadLettered);
+        return Verdict.of(attempts, load.outcomes(), tables.rows(), tables.rejected(), pgCounts, tables.rowCounts(), redisCounts,
+                dlq, unexpected, faults, unresolved, load.closedAt(), deadLettered);
     }
 
     /** The vote ids in a dead letter (a batch or a single vote); none when it is not JSON, as poison may be. */
@@ -280,13 +263,6 @@ final class ChaosRun {
         children.addAll(cluster.apis());
         children.addAll(List.of(cluster.worker(1), cluster.worker(2)));
         return String.join(", ", children.stream().map(Child::toString).toList());
-    }
-
-    private static Poll poll(LoadGenerator load, String title, String... candidates) throws Exception {
-        JsonNode poll = load.createPoll(title, candidates);
-        List<Long> ids = new ArrayList<>();
-        poll.path("candidates").forEach(c -> ids.add(c.path("id").asLong()));
-        return new Poll(poll.path("id").asLong(), ids);
     }
 
     private static long queryLong(ChaosCluster cluster, String sql) throws SQLException {

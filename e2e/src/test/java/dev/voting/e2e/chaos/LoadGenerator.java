@@ -222,6 +222,25 @@ final class LoadGenerator {
         return response.statusCode() == 200;
     }
 
+    /** Creates a poll through the first API process, as an admin would. */
+    Poll poll(String title, String... candidates) throws IOException, InterruptedException {
+        JsonNode poll = createPoll(title, candidates);
+        List<Long> ids = new ArrayList<>();
+        poll.path("candidates").forEach(c -> ids.add(c.path("id").asLong()));
+        return new Poll(poll.path("id").asLong(), ids);
+    }
+
+    /** {@link #run} on a thread of its own: join it for the end of the load. */
+    Thread start(List<Poll> polls, int perSecond, Duration duration) {
+        return Thread.ofVirtual().name("load").start(() -> {
+            try {
+                run(polls, perSecond, duration);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     JsonNode createPoll(String title, String... candidates) throws IOException, InterruptedException {
         var body = MAPPER.createObjectNode().put("title", title);
         var list = body.putArray("candidates");

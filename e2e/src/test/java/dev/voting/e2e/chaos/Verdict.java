@@ -3,6 +3,11 @@ package dev.voting.e2e.chaos;
 import dev.voting.e2e.chaos.LoadGenerator.Kind;
 import dev.voting.e2e.chaos.LoadGenerator.Outcome;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +40,35 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
 
     /** A row of {@code rejected_votes}. */
     record Rejected(UUID voteId, String voter, String reason) {
+    }
+
+    /** What PostgreSQL holds at the end: the rows, the refused votes, the counts and the counts the rows make. */
+    record Tables(List<Row> rows, List<Rejected> rejected, Map<Long, Long> pgCounts, Map<Long, Long> rowCounts) {
+        static Tables read(Connection connection) throws SQLException {
+            List<Row> rows = new ArrayList<>();
+            List<Rejected> rejected = new ArrayList<>();
+            Map<Long, Long> pgCounts = new HashMap<>();
+            Map<Long, Long> rowCounts = new HashMap<>();
+            try (Statement statement = connection.createStatement()) {
+                try (ResultSet rs = statement.executeQuery("SELECT id, poll_id, candidate_id, voter_id FROM votes")) {
+                    while (rs.next()) {
+                        rows.add(new Row(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                        rowCounts.merge(rs.getLong(3), 1L, Long::sum);
+                    }
+                }
+                try (ResultSet rs = statement.executeQuery("SELECT vote_id, voter_id, reason FROM rejected_votes")) {
+                    while (rs.next()) {
+                        rejected.add(new Rejected(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
+                    }
+                }
+                try (ResultSet rs = statement.executeQuery("SELECT candidate_id, votes FROM candidate_counts")) {
+                    while (rs.next()) {
+                        pgCounts.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+            return new Tables(rows, rejected, pgCounts, rowCounts);
+        }
     }
 
     static Verdict of(int attempts, Collection<Outcome> outcomes, List<Row> rows, List<Rejected> rejected,

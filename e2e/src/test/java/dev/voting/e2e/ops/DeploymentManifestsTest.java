@@ -37,7 +37,7 @@ class DeploymentManifestsTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     /** Kept out of the manifests: the operator creates them (kubectl create secret), the API's signing key apart. */
     private static final Map<String, Set<String>> SECRETS = Map.of(
-            "voting-secrets", Set.of("DATABASE_URL", "RABBITMQ_URL", "REDIS_URL"),
+            "voting-secrets", Set.of("DATABASE_URL", "DATABASE_REPLICA_URL", "RABBITMQ_URL", "REDIS_URL"),
             "voting-jwt", Set.of("JWT_SECRET_KEY", "JWT_PUBLIC_KEY"));
     private static final ApiConfig API_DEFAULTS = ApiConfig.from(Map.of("JWT_SECRET_KEY", "x".repeat(ApiConfig.MIN_HMAC_SECRET_BYTES)));
     private static final WorkerConfig WORKER_DEFAULTS = WorkerConfig.from(Map.of());

@@ -1,15 +1,16 @@
 package dev.voting.shared.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.voting.shared.config.Config;
-import dev.voting.shared.config.Secrets;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.StartupException;
 
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
@@ -17,15 +18,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * Opens AMQP connections on the classic blocking IO (the Netty IO logs errors on Java
  * 25). Recovery is the caller's job: the publisher and the consumer each know what an interrupted
- * connection means for the work they hold, the library does not.
+ * connection means for the work they hold, the library does not. Each new connection goes to the
+ * first node of {@code RABBITMQ_URL} that answers, so a reconnect after a node died lands on a live one.
  */
 public final class Amqp implements AutoCloseable {
     private final ConnectionFactory factory;
     private final ExecutorService dispatch = Executors.newVirtualThreadPerTaskExecutor();
     private final String where;
+    private final List<Address> nodes;
 
     public Amqp(Config.Rabbit config) {
-        this.where = Secrets.maskUrl(config.uri().toString());
+        this.where = config.url().toString();
+        this.nodes = config.url().nodes().stream().map(uri -> new Address(uri.getHost(), uri.getPort())).toList();
         factory = new ConnectionFactory();
         try {
             factory.setUri(withDefaultVhost(config.uri()));
@@ -44,7 +48,7 @@ public final class Amqp implements AutoCloseable {
     /** Opens a connection, failing with an {@link IOException} the caller may retry. */
     public Connection connect(String name) throws IOException {
         try {
-            return factory.newConnection(name);
+            return factory.newConnection(nodes, name);
         } catch (TimeoutException e) {
             throw new IOException("connecting to RabbitMQ timed out", e);
         }

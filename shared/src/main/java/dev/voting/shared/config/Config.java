@@ -14,11 +14,28 @@ import java.util.Set;
  */
 public record Config(Database database, Rabbit rabbit, Redis redis, String logFormat) {
 
-    public record Database(DatabaseUrl url, String schema, int poolSize) {
+    /** {@code replicaUrl}, when not null, is a standby the API reads poll lists and results from. */
+    public record Database(DatabaseUrl url, String schema, int poolSize, DatabaseUrl replicaUrl) {
+        public Database(DatabaseUrl url, String schema, int poolSize) {
+            this(url, schema, poolSize, null);
+        }
+
+        /** The same settings pointed at the replica. */
+        public Database replica() {
+            return new Database(replicaUrl, schema, poolSize);
+        }
     }
 
-    /** {@code maxLength} counts messages; a full queue refuses publishes (503 at the API, never an unbounded pile). */
-    public record Rabbit(URI uri, String queue, int deliveryLimit, long maxLength) {
+    /**
+     * {@code maxLength} counts messages; a full queue refuses publishes (503 at the API, never an unbounded pile).
+     * {@code quorumSize} is the number of nodes each queue is replicated on (capped by RabbitMQ at the cluster's size).
+     */
+    public record Rabbit(RabbitUrl url, String queue, int deliveryLimit, long maxLength, int quorumSize) {
+        /** The first node's URL. */
+        public URI uri() {
+            return url.first();
+        }
+
         public String deadLetterQueue() {
             return queue + ".dlq";
         }
@@ -51,15 +68,17 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
         var database = new Database(
                 env.parsed("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", DatabaseUrl::parse),
                 env.string("DATABASE_SCHEMA", "public"),
-                env.integer("DATABASE_POOL_SIZE", 10, 1, 500));
+                env.integer("DATABASE_POOL_SIZE", 10, 1, 500),
+                env.parsed("DATABASE_REPLICA_URL", "", url -> url.isEmpty() ? null : DatabaseUrl.parse(url)));
         env.require(database.schema().matches("[a-z_][a-z0-9_]{0,62}"), "DATABASE_SCHEMA",
                 "must be a lower-case SQL identifier");
 
         var rabbit = new Rabbit(
-                env.parsed("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/", Config::amqpUri),
+                env.parsed("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/", RabbitUrl::parse),
                 env.string("RABBITMQ_QUEUE_NAME", "votes"),
                 env.integer("RABBITMQ_DELIVERY_LIMIT", 20, 1, 1000),
-                env.number("RABBITMQ_QUEUE_MAX_LENGTH", 1_000_000, 1, Long.MAX_VALUE));
+                env.number("RABBITMQ_QUEUE_MAX_LENGTH", 1_000_000, 1, Long.MAX_VALUE),
+                env.integer("RABBITMQ_QUORUM_SIZE", 3, 0, 99));
 
         var redis = new Redis(
                 env.parsed("REDIS_URL", "redis://127.0.0.1:6379/0", Config::redisUri),
@@ -70,10 +89,6 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
 
         String logFormat = env.oneOf("LOG_FORMAT", "text", Set.of("text", "json"));
         return new Config(database, rabbit, redis, logFormat);
-    }
-
-    private static URI amqpUri(String value) {
-        return uri(value, Set.of("amqp", "amqps"));
     }
 
     /** A comma-separated list of host:port, empty when the variable is unset. */
@@ -114,8 +129,10 @@ public record Config(Database database, Rabbit rabbit, Redis redis, String logFo
         StringBuilder lines = new StringBuilder(heading)
                 .append("\n  database ").append(database.url()).append(" schema=").append(database.schema())
                 .append(" pool=").append(database.poolSize())
-                .append("\n  rabbitmq ").append(Secrets.maskUrl(rabbit.uri().toString())).append(" queue=").append(rabbit.queue())
+                .append(database.replicaUrl() == null ? "" : " replica=" + database.replicaUrl())
+                .append("\n  rabbitmq ").append(rabbit.url()).append(" queue=").append(rabbit.queue())
                 .append(" deliveryLimit=").append(rabbit.deliveryLimit()).append(" maxLength=").append(rabbit.maxLength())
+                .append(" quorumSize=").append(rabbit.quorumSize())
                 .append("\n  redis ").append(Secrets.maskUrl(redis.uri().toString()))
                 .append(redis.viaSentinels() ? " master=" + redis.masterName() + " sentinels=" + redis.sentinels() : "")
                 .append(" prefix=").append(redis.keyPrefix()).append(" pool=").append(redis.poolSize());

@@ -2,7 +2,9 @@ package dev.voting.shared.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +41,50 @@ class ConfigTest {
         assertEquals("vote@r", url.user());
         assertEquals("p:ss", url.password());
         assertFalse(url.toString().contains("p:ss"), "the password never reaches logs");
+    }
+
+    @Test
+    void rabbitMqUrlMayNameEveryNodeOfACluster() {
+        Config config = Config.from(env("RABBITMQ_URL", "amqp://user:hunter2@10.0.0.1:5672,10.0.0.2:5673, rabbit-3/votes?heartbeat=5"));
+        assertEquals(List.of(URI.create("amqp://user:hunter2@10.0.0.1:5672/votes?heartbeat=5"),
+                        URI.create("amqp://user:hunter2@10.0.0.2:5673/votes?heartbeat=5"),
+                        URI.create("amqp://user:hunter2@rabbit-3/votes?heartbeat=5")),
+                config.rabbit().url().nodes());
+        assertEquals("10.0.0.1", config.rabbit().uri().getHost());
+        assertFalse(config.describe("configuration:").contains("hunter2"), config.describe("configuration:"));
+    }
+
+    @Test
+    void rabbitMqUrlWithAnEmptyNodeIsRefused() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Config.from(env("RABBITMQ_URL", "amqp://h1:5672,/")));
+        assertTrue(error.getMessage().contains("RABBITMQ_URL"), error.getMessage());
+    }
+
+    @Test
+    void libpqUrlWithSeveralHostsConnectsToThePrimary() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:pw@10.0.0.1:5433,db-2/votes?sslmode=require");
+        assertEquals("jdbc:postgresql://10.0.0.1:5433,db-2:5432/votes?sslmode=require&targetServerType=primary", url.jdbcUrl());
+        assertEquals("app", url.user());
+        assertEquals("pw", url.password());
+    }
+
+    @Test
+    void libpqTargetSessionAttrsBecomesTheDriversTargetServerType() {
+        assertEquals("jdbc:postgresql://a:5432,b:5432/test?targetServerType=preferSecondary",
+                DatabaseUrl.parse("postgresql://a,b/test?target_session_attrs=prefer-standby").jdbcUrl());
+        assertEquals("jdbc:postgresql://a:5432/test?targetServerType=primary",
+                DatabaseUrl.parse("postgresql://a/test?target_session_attrs=read-write").jdbcUrl());
+        assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("postgresql://a,b/test?target_session_attrs=whatever"));
+        assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("postgresql://a,/test"));
+    }
+
+    @Test
+    void replicaUrlIsOptionalAndMasked() {
+        assertNull(Config.from(env()).database().replicaUrl());
+        Config config = Config.from(env("DATABASE_REPLICA_URL", "postgresql://app:dbpass@standby:5433/test"));
+        assertEquals("jdbc:postgresql://standby:5433/test", config.database().replica().url().jdbcUrl());
+        assertEquals(config.database().schema(), config.database().replica().schema());
+        assertFalse(config.describe("configuration:").contains("dbpass"), config.describe("configuration:"));
     }
 
     @Test

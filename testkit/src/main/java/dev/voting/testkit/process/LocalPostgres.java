@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A PostgreSQL 15 server of a test's own, in a data directory under {@code target/}, on a free
@@ -23,21 +24,35 @@ public final class LocalPostgres implements AutoCloseable {
     private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
 
     private final Path home;
+    private final Path data;
     private final int port;
     private final Child server;
 
     public LocalPostgres(Path home) {
+        this(home, data -> List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
+                "-A", "trust", "-E", "UTF8", "--no-sync"));
+    }
+
+    /**
+     * A streaming replica of {@code primary} (which must be running), made with {@code pg_basebackup -R}:
+     * read-only until {@link #promote()}.
+     */
+    public static LocalPostgres replicaOf(LocalPostgres primary, Path home) {
+        return new LocalPostgres(home, data -> List.of(BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1",
+                "-p", Integer.toString(primary.port), "-U", "postgres", "-D", data.toString(), "-R", "-X", "stream", "-c", "fast"));
+    }
+
+    private LocalPostgres(Path home, Function<Path, List<String>> makeData) {
         this.home = home.toAbsolutePath();
         this.port = Ports.free();
-        Path data = this.home.resolve("data");
+        this.data = this.home.resolve("data");
         try {
             Files.createDirectories(this.home);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         asRoot(List.of("chown", "-R", "postgres:postgres", this.home.toString()));
-        Processes.run(asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                "-A", "trust", "-E", "UTF8", "--no-sync")), Duration.ofSeconds(60));
+        Processes.run(asPostgres(makeData.apply(data)), Duration.ofSeconds(60));
         // fsync off: the faults here are process crashes, which lose nothing the kernel already holds.
         server = new Child("postgresql", asPostgres(List.of(BIN.resolve("postgres").toString(), "-D", data.toString(),
                 "-p", Integer.toString(port), "-k", this.home.toString(), "-c", "listen_addresses=127.0.0.1",
@@ -64,6 +79,16 @@ public final class LocalPostgres implements AutoCloseable {
 
     public void kill() {
         server.kill();
+    }
+
+    /** Ends recovery: a replica becomes a primary that takes writes, as a failover manager would have it. */
+    public void promote() {
+        Processes.run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "promote", "-w", "-D", data.toString())),
+                Duration.ofSeconds(60));
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Ends every session whose {@code application_name} is {@code applicationName}; returns how many. */
