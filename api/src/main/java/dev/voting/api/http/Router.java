@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -71,6 +70,7 @@ public final class Router implements HttpHandler {
     private final List<Compiled> compiled;
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
+    private final ResponseWriter writer;
     private final int maxBodyBytes;
     private final ClientAddresses clients;
     private final ClientGate requestsPerClient;
@@ -81,6 +81,7 @@ public final class Router implements HttpHandler {
         this.compiled = routes.stream().map(Compiled::new).toList();
         this.authenticator = authenticator;
         this.mapper = mapper;
+        this.writer = new ResponseWriter(mapper);
         this.maxBodyBytes = maxBodyBytes;
         this.clients = clients;
         this.requestsPerClient = requestsPerClient;
@@ -126,7 +127,7 @@ public final class Router implements HttpHandler {
                     response = problem(ProblemException.of(500, "internal_error", "Internal error",
                             "the server failed to answer; the failure is logged"), requestId);
                 }
-                write(exchange, response);
+                writer.write(exchange, response);
             } finally {
                 place.ifPresent(ClientGate.Pass::close);
             }
@@ -140,7 +141,7 @@ public final class Router implements HttpHandler {
     private Response dispatch(HttpExchange exchange, InetAddress client, String requestId, RequestFacts facts) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
-        String method = isHead(exchange) ? "GET" : exchange.getRequestMethod();
+        String method = ResponseWriter.isHead(exchange) ? "GET" : exchange.getRequestMethod();
         String allowed = null;
         for (Compiled candidate : compiled) {
             Map<String, String> params = candidate.match(segments);
@@ -182,65 +183,6 @@ public final class Router implements HttpHandler {
         return response;
     }
 
-    private static boolean isHead(HttpExchange exchange) {
-        return exchange.getRequestMethod().equals("HEAD");
-    }
-
-    /**
-     * The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked).
-     * A HEAD gets the headers alone, with the Content-Length the body would have (the JDK leaves that header to us).
-     */
-    private void write(HttpExchange exchange, Response response) throws IOException {
-        if (response.body() instanceof Response.Stream stream) {
-            writeStream(exchange, response, stream);
-            return;
-        }
-        byte[] body = switch (response.body()) {
-            case null -> null;
-            case byte[] bytes -> bytes;
-            default -> mapper.writeValueAsBytes(response.body());
-        };
-        var headers = exchange.getResponseHeaders();
-        if (body != null) {
-            headers.set("Content-Type", response.contentType());
-        }
-        response.headers().forEach(headers::set);
-        if (response.status() >= 500) {
-            log.warn("{} {} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), response.status());
-        }
-        if (isHead(exchange)) {
-            if (body != null && body.length > 0) {
-                headers.set("Content-Length", Integer.toString(body.length));
-            }
-            exchange.sendResponseHeaders(response.status(), -1);
-            return;
-        }
-        exchange.sendResponseHeaders(response.status(), body == null || body.length == 0 ? -1 : body.length);
-        if (body != null && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    /** A body of unknown length, written while the client listens; the stream is told when it is over, however it ends. */
-    private static void writeStream(HttpExchange exchange, Response response, Response.Stream stream) throws IOException {
-        try (stream) {
-            var headers = exchange.getResponseHeaders();
-            headers.set("Content-Type", response.contentType());
-            response.headers().forEach(headers::set);
-            if (isHead(exchange)) {
-                exchange.sendResponseHeaders(response.status(), -1);
-                return;
-            }
-            exchange.sendResponseHeaders(response.status(), 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                stream.writeTo(out);
-            } catch (RuntimeException e) {  // the status is sent: all that is left is to log and end the stream
-                log.error("{} {}: stream failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-            }
-        }
-    }
 
     /** Every method and template, for documentation tests. */
     public String describe() {
