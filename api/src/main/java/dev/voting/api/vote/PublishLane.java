@@ -181,12 +181,9 @@ final class PublishLane implements Runnable {
         return unconfirmed.isEmpty();
     }
 
-    void closeChannel() {
+    /** Once the lane has stopped: closes its channel and fails whatever is still unsettled. */
+    void close() {
         channel.close();
-    }
-
-    /** Fails whatever is still unsettled once the lane has stopped and its channel is closed. */
-    void abandonRest() {
         unconfirmed.abandon(PublishFailure.unconfirmed("the API shut down before the broker confirmed the vote"));
         failWaiting(new IOException("the API is shutting down"));
     }

@@ -79,7 +79,6 @@ public final class VotePublisher implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         drain(Duration.ofSeconds(10));
-        lanes.forEach(PublishLane::closeChannel);
-        lanes.forEach(PublishLane::abandonRest);
+        lanes.forEach(PublishLane::close);
     }
 }
