@@ -83,9 +83,6 @@ final class ChaosRun {
                 int unresolved = load.resolveUnknowns(Duration.ofSeconds(120));
                 note("unclear outcomes resolved after %.1f s (%d unresolved)", (System.nanoTime() - start) / 1e9, unresolved);
                 awaitDrained(cluster);
-                for (Poll poll : polls) {
-                    load.get("/api/v1/polls/" + poll.id() + "/results");  // a reader, who repairs Redis if it has nothing
-                }
                 Verdict verdict = judge(cluster, load, polls, injected.get(), unresolved);
                 report(verdict.truth(), load, start);
                 note("%s", verdict.line());
@@ -154,7 +151,7 @@ final class ChaosRun {
             tables = Verdict.Tables.read(connection);
         }
         Map<Long, Long> pgCounts = tables.pgCounts();
-        Map<Long, Long> redisCounts = awaitRedis(cluster, polls, pgCounts);
+        Map<Long, Long> redisCounts = awaitRedis(cluster, load, polls, pgCounts);
         long dlq;
         long unexpected;
         Set<UUID> deadLettered = new HashSet<>();
@@ -230,12 +227,20 @@ final class ChaosRun {
         return last == null ? "fault 00 (none yet)" : String.format("fault %02d (%s)", last.number(), last.name());
     }
 
-    /** Redis is written after each commit and repaired by readers: give it a few seconds to level. */
-    private Map<Long, Long> awaitRedis(ChaosCluster cluster, List<Poll> polls, Map<Long, Long> pgCounts) {
+    /**
+     * Redis is written after each commit and repaired by readers (a poll whose counts Redis lost, and
+     * that no batch touches any more, is refilled by the next read of its results once the API's
+     * results cache has expired): with a reader of every poll meanwhile, give it a few seconds to level.
+     */
+    private Map<Long, Long> awaitRedis(ChaosCluster cluster, LoadGenerator load, List<Poll> polls, Map<Long, Long> pgCounts)
+            throws IOException, InterruptedException {
         CountsCache cache = new CountsCache(new RedisKeys(cluster.config().redis().keyPrefix()));
         Map<Long, Long> redis = new HashMap<>();
         try (UnifiedJedis client = RedisClients.create(cluster.config().redis())) {
             for (int i = 0; i < 100; i++) {
+                for (Poll poll : polls) {
+                    load.get("/api/v1/polls/" + poll.id() + "/results");
+                }
                 redis.clear();
                 polls.forEach(poll -> redis.putAll(cache.read(client, poll.id())));
                 if (redis.equals(pgCounts)) {
