@@ -1,9 +1,10 @@
 package dev.voting.loadtest.bench;
 
+import dev.voting.loadtest.system.Slice;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class BareReference implements AutoCloseable {
     }
 
     static BareReference start(String javaOptions, Path runFolder, Wrk wrk) {
-        int port = freePort();
+        int port = Slice.freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (javaOptions != null && !javaOptions.isBlank()) {
@@ -100,13 +101,6 @@ final class BareReference implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void sleep() {
         try {

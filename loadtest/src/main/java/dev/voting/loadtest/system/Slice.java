@@ -132,11 +132,12 @@ public final class Slice {
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 
-    private static int freePort() {
+    /** A port nothing listens on now, for a process the load tools start. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException("no free port for the API: " + e.getMessage(), e);
+            throw new IllegalStateException("no free port: " + e.getMessage(), e);
         }
     }
 }
