@@ -101,7 +101,6 @@ final class BareReference implements AutoCloseable {
         }
     }
 
-
     private static void sleep() {
         try {
             Thread.sleep(100);
