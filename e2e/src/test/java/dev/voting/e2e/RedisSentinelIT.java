@@ -17,15 +17,12 @@ import redis.clients.jedis.Jedis;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,10 +70,8 @@ class RedisSentinelIT {
                 settle(client, poll, voter, b, counted, notRecorded);
             }
 
-            List<ApiClient.Reply> repeats = new ArrayList<>();
             for (int i = 0; i < EARLY_VOTERS; i++) {
                 ApiClient.Reply repeat = definite(client, poll, "early-" + i, b);
-                repeats.add(repeat);
                 assertEquals(409, repeat.status(), "the new master lost the early markers; the answer may not: " + repeat.body());
                 assertEquals(counted.get("early-" + i), repeat.json().path("voteId").asText(), "the 409 names the counted vote");
                 assertEquals(a, repeat.json().path("candidateId").asLong());
@@ -98,7 +93,6 @@ class RedisSentinelIT {
             }
             assertEquals(counted.size(), env.queryLong("SELECT count(*) FROM votes WHERE poll_id = ?", poll), "nothing else counts");
             awaitLiveCounts(redis.replicaPort(), env, poll, a, b);
-            assertFalse(repeats.isEmpty());
         }
     }
 
