@@ -14,7 +14,7 @@ LOADTEST_JAR := loadtest/target/voting-loadtest.jar
 SOURCES := $(shell find pom.xml sql shared/src shared/pom.xml api/src api/pom.xml worker/src worker/pom.xml -type f 2>/dev/null)
 LOADTEST_SOURCES := $(shell find loadtest/pom.xml loadtest/src -type f 2>/dev/null)
 
-.PHONY: help build test run run-api run-worker migrate token clean chaos test-cluster dlq dlq-replay loadtest loadtest-smoke bench up down
+.PHONY: help build test run run-api run-worker migrate token clean chaos test-cluster dlq dlq-replay loadtest loadtest-smoke bench bench-queue up down
 
 help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
@@ -30,6 +30,7 @@ help:
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
 	@echo "make up          everything in Docker: PostgreSQL, RabbitMQ, Redis, API, worker, Prometheus, Grafana;  make down  stops it"
 	@echo "make bench       wrk at 50 and 1,000 connections against the system and the bare JDK server, then a 1,000,000-vote drain; table in loadtest/results"
+	@echo "make bench-queue one quorum queue alone: messages/s and votes/s at 1 to 500 votes per message (the capacity model's ceiling)"
 
 build: $(API_JAR) $(WORKER_JAR)
 
@@ -96,6 +97,10 @@ bench: build $(LOADTEST_JAR)
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian's package)"; \
 		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 	$(ENV) java -cp $(LOADTEST_JAR) dev.voting.loadtest.bench.Bench
+
+# One quorum queue alone (beside the vote queue): messages/s and votes/s at 1 to 500 votes per message.
+bench-queue: $(LOADTEST_JAR)
+	$(ENV) java -cp $(LOADTEST_JAR) dev.voting.loadtest.bench.QueueCeiling
 
 clean:
 	$(MVN) clean
