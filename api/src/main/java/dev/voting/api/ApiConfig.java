@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * The API process's settings: the shared ones ({@link Config}) and its own, parsed and validated
@@ -20,8 +20,26 @@ import java.util.Set;
  */
 public record ApiConfig(Config common, Jwt jwt, Http http, Votes votes, RateLimits rateLimits, Clients clients) {
 
+    /** The signature algorithms a token may be checked with: one is pinned by {@code JWT_ALGORITHM}. */
+    public enum JwtAlgorithm {
+        /** HMAC with SHA-256: a shared secret signs and checks. */
+        HS256,
+        /** RSA PKCS#1 v1.5 with SHA-256: a public key checks. */
+        RS256,
+        /** ECDSA P-256 with SHA-256: a public key checks. */
+        ES256;
+
+        static JwtAlgorithm named(String name) {
+            try {
+                return valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be one of " + Arrays.toString(values()));
+            }
+        }
+    }
+
     /** {@code secret} for HS256; {@code publicKeyPem} for RS256/ES256. Empty issuer or audience means "not checked". */
-    public record Jwt(String algorithm, String secret, String publicKeyPem, String issuer, String audience, int leewaySeconds) {
+    public record Jwt(JwtAlgorithm algorithm, String secret, String publicKeyPem, String issuer, String audience, int leewaySeconds) {
         @Override
         public String toString() {
             return "Jwt[" + algorithm + ", secret=" + Secrets.mask(secret) + ", issuer=" + issuer + ", audience=" + audience + "]";
@@ -99,13 +117,14 @@ public record ApiConfig(Config common, Jwt jwt, Http http, Votes votes, RateLimi
 
     private static Jwt jwt(Env env, Http http) {
         var jwt = new Jwt(
-                env.oneOf("JWT_ALGORITHM", "HS256", Set.of("HS256", "RS256", "ES256")),
+                // a bad name is reported by throwIfInvalid; HS256 meanwhile, as if unset, so the checks below still make sense
+                Objects.requireNonNullElse(env.parsed("JWT_ALGORITHM", "HS256", JwtAlgorithm::named), JwtAlgorithm.HS256),
                 env.optional("JWT_SECRET_KEY"),
                 env.optional("JWT_PUBLIC_KEY").replace("\\n", "\n"),
                 env.optional("JWT_ISSUER"),
                 env.optional("JWT_AUDIENCE"),
                 env.integer("JWT_LEEWAY_SECONDS", 5, 0, 300));
-        if (jwt.algorithm().equals("HS256")) {
+        if (jwt.algorithm() == JwtAlgorithm.HS256) {
             int bytes = jwt.secret().getBytes(StandardCharsets.UTF_8).length;
             env.require(bytes >= MIN_HMAC_SECRET_BYTES, "JWT_SECRET_KEY",
                     "HS256 needs a secret of at least " + MIN_HMAC_SECRET_BYTES + " bytes (it has " + bytes + ")");

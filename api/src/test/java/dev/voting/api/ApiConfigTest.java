@@ -32,7 +32,7 @@ class ApiConfigTest {
         assertEquals(9101, config.http().metricsPort(), "metrics are off the public port");
         assertEquals(5, config.http().maxReadSeconds());
         assertEquals(Duration.ofSeconds(2), config.votes().resultsCacheTtl());
-        assertEquals("HS256", config.jwt().algorithm());
+        assertEquals(ApiConfig.JwtAlgorithm.HS256, config.jwt().algorithm());
         assertEquals(100, config.clients().maxRequests());
         assertEquals(50, config.clients().maxViewers());
         assertTrue(config.clients().trustedProxies().isEmpty(), "no forwarding header is believed unless configured");
@@ -114,7 +114,8 @@ class ApiConfigTest {
     void asymmetricAlgorithmsNeedAPublicKey() {
         ConfigException error = assertThrows(ConfigException.class, () -> ApiConfig.from(env("JWT_ALGORITHM", "RS256")));
         assertTrue(error.getMessage().contains("JWT_PUBLIC_KEY"), error.getMessage());
-        assertThrows(ConfigException.class, () -> ApiConfig.from(env("JWT_ALGORITHM", "none")));
+        ConfigException none = assertThrows(ConfigException.class, () -> ApiConfig.from(env("JWT_ALGORITHM", "none")));
+        assertTrue(none.getMessage().contains("JWT_ALGORITHM=none: must be one of [HS256, RS256, ES256]"), none.getMessage());
     }
 
     @Test

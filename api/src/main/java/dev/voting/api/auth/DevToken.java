@@ -23,10 +23,9 @@ public final class DevToken {
     public DevToken(ApiConfig.Jwt config, String privateKeyPem) {
         this.config = config;
         this.algorithm = switch (config.algorithm()) {
-            case "HS256" -> Algorithm.HMAC256(config.secret());
-            case "RS256" -> Algorithm.RSA256(null, (RSAPrivateKey) Pem.privateKey(privateKeyPem, "RSA"));
-            case "ES256" -> Algorithm.ECDSA256(null, (ECPrivateKey) Pem.privateKey(privateKeyPem, "EC"));
-            default -> throw new IllegalArgumentException("unsupported JWT_ALGORITHM " + config.algorithm());
+            case HS256 -> Algorithm.HMAC256(config.secret());
+            case RS256 -> Algorithm.RSA256(null, (RSAPrivateKey) Pem.privateKey(privateKeyPem, "RSA"));
+            case ES256 -> Algorithm.ECDSA256(null, (ECPrivateKey) Pem.privateKey(privateKeyPem, "EC"));
         };
     }
 

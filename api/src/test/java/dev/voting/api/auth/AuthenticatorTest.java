@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuthenticatorTest {
     private static final String SECRET = "unit-test-secret-of-enough-length-0123";
-    private static final ApiConfig.Jwt HS256 = new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5);
+    private static final ApiConfig.Jwt HS256 = new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "", "", 5);
     private final Authenticator authenticator = new Authenticator(HS256);
 
     private static String bearer(String token) {
@@ -90,7 +90,7 @@ class AuthenticatorTest {
         KeyPair keys = generator.generateKeyPair();
         String pem = "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
-        Authenticator rsa = new Authenticator(new ApiConfig.Jwt("RS256", "", pem, "", "", 5));
+        Authenticator rsa = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.RS256, "", pem, "", "", 5));
         String genuine = valid("alice").sign(Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate()));
         assertEquals("alice", rsa.verify(bearer(genuine)).subject());
         // Key confusion: the attacker knows the public key and signs with it as an HMAC secret.
@@ -100,7 +100,7 @@ class AuthenticatorTest {
 
     @Test
     void issuerAndAudienceAreCheckedWhenConfigured() {
-        Authenticator strict = new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "https://issuer", "voting", 5));
+        Authenticator strict = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "https://issuer", "voting", 5));
         Algorithm hmac = Algorithm.HMAC256(SECRET);
         assertEquals("alice", strict.verify(bearer(valid("alice").withIssuer("https://issuer").withAudience("voting").sign(hmac))).subject());
         assertEquals("the token's 'iss' claim is not accepted here",

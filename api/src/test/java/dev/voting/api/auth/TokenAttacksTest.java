@@ -49,7 +49,7 @@ class TokenAttacksTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = generator.generateKeyPair();
-        Authenticator es256 = new Authenticator(new ApiConfig.Jwt("ES256", "", pem(keys), "", "", 5));
+        Authenticator es256 = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.ES256, "", pem(keys), "", "", 5));
         String genuine = valid("alice").sign(Algorithm.ECDSA256((ECPublicKey) keys.getPublic(), (ECPrivateKey) keys.getPrivate()));
         assertEquals("alice", es256.verify("Bearer " + genuine).subject());
         String confused = valid("mallory").sign(Algorithm.HMAC256(pem(keys).getBytes(StandardCharsets.UTF_8)));
@@ -61,14 +61,14 @@ class TokenAttacksTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();
-        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5));
+        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "", "", 5));
         String rsa = valid("mallory").sign(Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate()));
         assertEquals("the token's algorithm is not the one this server accepts", refusal(hs256, rsa));
     }
 
     @Test
     void aStrippedSignatureIsRefused() {
-        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5));
+        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "", "", 5));
         String token = valid("mallory").sign(Algorithm.HMAC256(SECRET));
         String stripped = token.substring(0, token.lastIndexOf('.') + 1);
         assertEquals("the token's signature is invalid", refusal(hs256, stripped));
@@ -76,7 +76,7 @@ class TokenAttacksTest {
 
     @Test
     void anEditedPayloadUnderAGenuineSignatureIsRefused() {
-        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5));
+        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "", "", 5));
         String[] parts = valid("mallory").sign(Algorithm.HMAC256(SECRET)).split("\\.");
         String admin = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"sub\":\"mallory\",\"roles\":[\"admin\"],\"exp\":"
                 + Instant.now().plusSeconds(60).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
@@ -85,7 +85,7 @@ class TokenAttacksTest {
 
     @Test
     void aTokenNotValidYetIsRefusedBeyondTheLeeway() {
-        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5));
+        Authenticator hs256 = new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "", "", 5));
         Algorithm hmac = Algorithm.HMAC256(SECRET);
         String later = valid("mallory").withNotBefore(Instant.now().plusSeconds(60)).sign(hmac);
         assertEquals("the token's 'nbf' claim is not accepted here", refusal(hs256, later));

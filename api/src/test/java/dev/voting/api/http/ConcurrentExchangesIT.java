@@ -46,7 +46,7 @@ class ConcurrentExchangesIT {
                     return Response.json(200, Map.of("requestId", call.requestId()));
                 }),
                 Route.get("/fast", Access.ANYONE, call -> Response.json(200, Map.of("requestId", call.requestId())))),
-                new Authenticator(new ApiConfig.Jwt("HS256", "x".repeat(ApiConfig.MIN_HMAC_SECRET_BYTES), "", "", "", 5)), mapper, 64,
+                new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, "x".repeat(ApiConfig.MIN_HMAC_SECRET_BYTES), "", "", "", 5)), mapper, 64,
                 ClientAddresses.direct(), new ClientGate(100));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -39,7 +39,7 @@ class RouterTest {
             Route.get("/bug", Access.ANYONE, call -> {
                 throw new IllegalStateException("secret internal detail");
             })),
-            new Authenticator(new ApiConfig.Jwt("HS256", SECRET, "", "", "", 5)), mapper, 64, ClientAddresses.direct(), new ClientGate(100));
+            new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, SECRET, "", "", "", 5)), mapper, 64, ClientAddresses.direct(), new ClientGate(100));
 
     private FakeExchange call(String method, String uri, String body) {
         FakeExchange exchange = new FakeExchange(method, uri, body);

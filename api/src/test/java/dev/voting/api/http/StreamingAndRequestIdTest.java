@@ -57,7 +57,7 @@ class StreamingAndRequestIdTest {
                     streamClosed.set(true);
                 }
             }))),
-            new Authenticator(new ApiConfig.Jwt("HS256", "streaming-test-secret-of-enough-length", "", "", "", 5)),
+            new Authenticator(new ApiConfig.Jwt(ApiConfig.JwtAlgorithm.HS256, "streaming-test-secret-of-enough-length", "", "", "", 5)),
             Json.newMapper(), 64, ClientAddresses.direct(), new ClientGate(100));
 
     @Test
