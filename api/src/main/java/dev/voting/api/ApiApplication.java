@@ -36,8 +36,9 @@ import dev.voting.shared.amqp.VoteQueue;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Jdbc;
 import dev.voting.shared.db.Postgres;
-import dev.voting.shared.health.OpsServer;
-import dev.voting.shared.health.Readiness;
+import dev.voting.shared.http.OpsServer;
+import dev.voting.shared.http.Readiness;
+import dev.voting.shared.http.ReadinessAnswer;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.Shutdown;
@@ -122,6 +123,8 @@ public final class ApiApplication implements AutoCloseable {
                 Dependency.POSTGRESQL, () -> isValid(database),
                 Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                 Dependency.RABBITMQ, publisher::isHealthy), Duration.ofSeconds(2));
+        // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
+        ReadinessAnswer ready = new ReadinessAnswer(readiness, Set.of(Dependency.REDIS), ": no votes can be taken");
         RedisClients.monitor(redis, registry);
         shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
 
@@ -140,15 +143,14 @@ public final class ApiApplication implements AutoCloseable {
                 new ResultsStreamHandler(catalog, feeds, new ClientGate(api.clients().maxViewers()), mapper,
                         ResultsStreamHandler.lifetimeUnder(api.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
-                // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
-                new HealthHandlers(readiness, Set.of(Dependency.REDIS)),
+                new HealthHandlers(ready),
                 new StaticHandlers()),
                 new Authenticator(api.jwt()), mapper, api.http().maxBodyBytes(), api.clients().addresses(), requestsPerClient);
         routes = router.routes();
 
         String host = api.http().host();
         try {
-            ops = shutdown.register("ops-server", new OpsServer(host, api.http().metricsPort(), registry, readiness, mapper));
+            ops = shutdown.register("ops-server", new OpsServer(host, api.http().metricsPort(), registry, ready, mapper));
         } catch (IOException e) {
             throw new StartupException("cannot open the metrics port " + host + ":" + api.http().metricsPort()
                     + " (" + e.getMessage() + "); set API_METRICS_PORT to a free port", e);

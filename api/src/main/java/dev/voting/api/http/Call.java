@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import dev.voting.api.auth.Principal;
 import dev.voting.api.client.ClientAddresses;
+import dev.voting.shared.http.ProblemException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package dev.voting.api.results;
 
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 import dev.voting.api.poll.PollCatalog;
 
 /** {@code GET /api/v1/polls/{pollId}/results}. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.client.ClientGate;
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollCatalog;
 
