@@ -72,9 +72,8 @@ public final class Router implements HttpHandler {
     private final List<Route> routes;
     private final List<Compiled> compiled;
     private final Authenticator authenticator;
-    private final ObjectMapper mapper;
+    private final JsonBodies bodies;
     private final ResponseWriter writer;
-    private final int maxBodyBytes;
     private final ClientAddresses clients;
     private final ClientGate requestsPerClient;
 
@@ -83,9 +82,8 @@ public final class Router implements HttpHandler {
         this.routes = List.copyOf(routes);
         this.compiled = routes.stream().map(Compiled::new).toList();
         this.authenticator = authenticator;
-        this.mapper = mapper;
+        this.bodies = new JsonBodies(mapper, maxBodyBytes);
         this.writer = new ResponseWriter(mapper);
-        this.maxBodyBytes = maxBodyBytes;
         this.clients = clients;
         this.requestsPerClient = requestsPerClient;
     }
@@ -163,7 +161,7 @@ public final class Router implements HttpHandler {
                 case VOTER -> authenticator.authenticate(exchange);
                 case ADMIN -> requireAdmin(authenticator.authenticate(exchange));
             };
-            return route.handler().handle(new Call(exchange, params, principal, client, mapper, maxBodyBytes, requestId));
+            return route.handler().handle(new Call(exchange, params, principal, client, bodies, requestId));
         }
         if (allowed != null) {
             throw ProblemException.methodNotAllowed(allowed);

@@ -58,7 +58,7 @@ public final class ResultsStreamHandler implements Handler {
         Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
         ClientGate.Pass viewer = viewersPerClient.enter(call.clientKey()).orElseThrow(() -> ProblemException.rateLimited(
                 Duration.ofSeconds(5), "this client already watches " + viewersPerClient.maxPerClient() + " live results streams"));
-        ResultsFeeds.Subscription subscription;
+        ResultsSubscription subscription;
         Results first;
         try {
             subscription = feeds.subscribe(poll).orElseThrow(() ->
@@ -87,7 +87,7 @@ public final class ResultsStreamHandler implements Handler {
         }).withHeader("Cache-Control", "no-cache").withHeader("X-Accel-Buffering", "no");
     }
 
-    private void stream(ResultsFeeds.Subscription subscription, Results first, OutputStream out) throws IOException {
+    private void stream(ResultsSubscription subscription, Results first, OutputStream out) throws IOException {
         long deadline = System.nanoTime() + lifetime.toNanos();
         out.write(RETRY);
         event(out, first);

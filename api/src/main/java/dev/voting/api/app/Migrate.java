@@ -1,4 +1,4 @@
-package dev.voting.api;
+package dev.voting.api.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.api.poll.NewPoll;

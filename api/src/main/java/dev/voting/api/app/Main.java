@@ -1,5 +1,6 @@
-package dev.voting.api;
+package dev.voting.api.app;
 
+import dev.voting.api.ApiConfig;
 import dev.voting.shared.config.ConfigException;
 import dev.voting.shared.lifecycle.StartupException;
 import org.slf4j.Logger;
