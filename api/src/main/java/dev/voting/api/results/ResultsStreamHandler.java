@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.client.ClientGate;
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.shared.http.ProblemException;
-import dev.voting.shared.http.Response;
 import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollCatalog;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,8 +54,7 @@ public final class ResultsStreamHandler implements Handler {
 
     @Override
     public Response handle(Call call) {
-        long pollId = call.pathId("pollId", "poll");
-        Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
+        Poll poll = polls.require(call.pathId("pollId", "poll"));
         ClientGate.Pass viewer = viewersPerClient.enter(call.clientKey()).orElseThrow(() -> ProblemException.rateLimited(
                 Duration.ofSeconds(5), "this client already watches " + viewersPerClient.maxPerClient() + " live results streams"));
         ResultsSubscription subscription;

@@ -101,10 +101,6 @@ public final class ProblemException extends RuntimeException {
         return problem;
     }
 
-    public Map<String, String> headers() {
-        return headers;
-    }
-
     /** True for a deliberate 503 that sheds load, which is not an error of the service. */
     public boolean shed() {
         return shed;
