@@ -57,7 +57,7 @@ run-worker: build
 	$(ENV) java $(WORKER_JAVA_OPTS) -jar $(WORKER_JAR)
 
 migrate: build
-	$(ENV) java -cp $(API_JAR) dev.voting.api.Migrate
+	$(ENV) java -cp $(API_JAR) dev.voting.api.app.Migrate
 
 token: build
 	@$(ENV) java -cp $(API_JAR) dev.voting.api.auth.DevToken "$(SUB)" "$(ROLES)" "$(or $(TTL),3600)"

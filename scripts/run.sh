@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:?JAVA_HOME must point at a JDK 25}/bin/java"
 cd "$root"
 
-"$java" -cp api/target/voting-api.jar dev.voting.api.Migrate --demo
+"$java" -cp api/target/voting-api.jar dev.voting.api.app.Migrate --demo
 
 pids=()
 stop() {

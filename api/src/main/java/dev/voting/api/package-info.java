@@ -2,11 +2,14 @@
  * The HTTP API: checks the token and the request, answers 202 only after RabbitMQ confirmed the vote.
  *
  * <ul>
- *   <li>{@link dev.voting.api.ApiApplication} wires everything with {@code new} and lists every route;
- *       {@link dev.voting.api.ApiConfig} is its settings (the shared ones and the API's own).</li>
+ *   <li>{@code app}: {@link dev.voting.api.app.ApiApplication} wires everything with {@code new} and lists
+ *       every route, {@link dev.voting.api.app.Main} starts it; {@link dev.voting.api.ApiConfig} is its
+ *       settings (the shared ones and the API's own), here at the root, which imports no package of the
+ *       API that imports it (no package cycle: the wiring, which imports every package, is apart).</li>
  *   <li>{@code http}: the {@link dev.voting.api.http.Router} (routing, access, the per-client cap on
  *       requests in flight, the one place that turns exceptions into {@code application/problem+json}
- *       and writes responses), server limits, metrics; {@code /metrics} itself is on the operator's port.</li>
+ *       and hands responses to the shared {@code ResponseWriter}), server limits, metrics; {@code /metrics}
+ *       itself is on the operator's port.</li>
  *   <li>{@code client}: who sent a request ({@link dev.voting.api.client.ClientAddresses}: the TCP peer,
  *       or the client a trusted proxy names; an IPv6 client is its /64) and
  *       {@link dev.voting.api.client.ClientGate}, a cap per client address.</li>

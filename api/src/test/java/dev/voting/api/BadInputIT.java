@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.ApiClient;

@@ -1,8 +1,9 @@
 package dev.voting.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.voting.testkit.ApiClient;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.shared.redis.RedisKeys;
+import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Tokens;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,7 @@ import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;

@@ -3,7 +3,7 @@ package dev.voting.e2e;
 import dev.voting.api.ApiConfig;
 import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;

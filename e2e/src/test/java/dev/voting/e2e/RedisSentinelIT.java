@@ -1,8 +1,8 @@
 package dev.voting.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.voting.api.ApiApplication;
 import dev.voting.api.ApiConfig;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Services;

@@ -12,8 +12,12 @@
  *       shares; {@link dev.voting.shared.amqp.VoteQueue} is the single declaration of the queue topology
  *       ({@link dev.voting.shared.amqp.Channels} closes a channel the one way);
  *       {@link dev.voting.shared.redis.CountsCache} the single way counts reach Redis (set-if-larger).</li>
- *   <li>{@code lifecycle}, {@code health}, {@code metrics}, {@code json}: start-up failures that name the
- *       dependency, LIFO shutdown, the backoff between retries, readiness, the Prometheus registry and
+ *   <li>{@code http}: the small HTTP kernel of both processes: a handler's {@link dev.voting.shared.http.Response},
+ *       RFC 9457 problems and the {@link dev.voting.shared.http.ProblemException} catalogue, the one
+ *       {@link dev.voting.shared.http.ResponseWriter}, readiness and its {@code /readyz} answer, and the
+ *       operator's port ({@link dev.voting.shared.http.OpsServer}: {@code /metrics}, {@code /healthz}, {@code /readyz}).</li>
+ *   <li>{@code lifecycle}, {@code metrics}, {@code json}: start-up failures that name the
+ *       dependency, LIFO shutdown, the backoff between retries, the Prometheus registry and
  *       the pipeline probe (queue depths, consumers, dependencies up), the strict JSON mapper.</li>
  *   <li>{@code logging}: request ids (validated, generated) and the choice of text or JSON log lines.</li>
  * </ul>

@@ -1,8 +1,10 @@
 package dev.voting.worker;
 
+import dev.voting.shared.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,10 +33,10 @@ final class HaltAfterCommit implements CommitObserver {
         try {
             commits = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(VARIABLE + "=" + value + ": must be a whole number");
+            throw new ConfigException(List.of(VARIABLE + "=" + value + ": must be a whole number"));
         }
         if (commits < 1) {
-            throw new IllegalArgumentException(VARIABLE + "=" + value + ": must be at least 1");
+            throw new ConfigException(List.of(VARIABLE + "=" + value + ": must be at least 1"));
         }
         log.warn("{}={}: TEST-ONLY FAULT SWITCH, this worker halts after commit {}", VARIABLE, commits, commits);
         return new HaltAfterCommit(commits);

@@ -1,7 +1,6 @@
 package dev.voting.worker;
 
-import dev.voting.shared.config.ConfigException;
-import dev.voting.shared.lifecycle.StartupException;
+import dev.voting.shared.lifecycle.Launch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +12,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        try {
+        Launch.orExit(log, () -> {
             WorkerConfig config = WorkerConfig.fromEnvironment();
             log.info("{}", config.describe());
             WorkerApplication worker = WorkerApplication.start(config,
@@ -21,9 +20,6 @@ public final class Main {
             Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "shutdown"));
             log.info("worker consuming {} with {} lanes; metrics on http://0.0.0.0:{}/metrics",
                     config.common().rabbit().queue(), config.lanes(), worker.metricsPort());
-        } catch (ConfigException | StartupException | IllegalArgumentException e) {
-            log.error("{}", e.getMessage());
-            System.exit(1);
-        }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.voting.worker;
 
+import dev.voting.shared.db.Jdbc;
 import dev.voting.shared.vote.Vote;
 
 import javax.sql.DataSource;
@@ -89,17 +90,7 @@ final class VoteWriter {
     BatchResult write(List<Vote> batch) throws SQLException {
         List<Vote> votes = uniqueInWriteOrder(batch);
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                BatchResult result = write(connection, votes);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            return Jdbc.inTransaction(connection, c -> write(c, votes));
         }
     }
 

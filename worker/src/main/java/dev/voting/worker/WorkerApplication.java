@@ -7,8 +7,9 @@ import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.amqp.VoteQueue;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Postgres;
-import dev.voting.shared.health.OpsServer;
-import dev.voting.shared.health.Readiness;
+import dev.voting.shared.http.OpsServer;
+import dev.voting.shared.http.Readiness;
+import dev.voting.shared.http.ReadinessAnswer;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.Shutdown;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -60,7 +62,8 @@ public final class WorkerApplication implements AutoCloseable {
                     Dependency.REDIS, () -> "PONG".equals(redis.ping()),
                     Dependency.RABBITMQ, () -> lanes.stream().anyMatch(ConsumerLane::isConsuming)), Duration.ofSeconds(2));
             // Bound before any lane consumes: a taken port stops the start before a single vote is taken off the queue.
-            ops = shutdown.register("ops-server", new OpsServer(OpsServer.ANY_HOST, worker.metricsPort(), registry, readiness, mapper));
+            ops = shutdown.register("ops-server", new OpsServer(OpsServer.ANY_HOST, worker.metricsPort(), registry,
+                    new ReadinessAnswer(readiness, Set.of(), ""), mapper));
 
             WorkerMetrics metrics = new WorkerMetrics(registry);
             VoteWriter writer = new VoteWriter(database);

@@ -8,6 +8,9 @@ import dev.voting.api.auth.Principal;
 import dev.voting.api.auth.TokenRefusedException;
 import dev.voting.api.client.ClientAddresses;
 import dev.voting.api.client.ClientGate;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
+import dev.voting.shared.http.ResponseWriter;
 import dev.voting.shared.lifecycle.UnavailableException;
 import dev.voting.shared.logging.RequestIds;
 import org.slf4j.Logger;
@@ -69,9 +72,8 @@ public final class Router implements HttpHandler {
     private final List<Route> routes;
     private final List<Compiled> compiled;
     private final Authenticator authenticator;
-    private final ObjectMapper mapper;
+    private final JsonBodies bodies;
     private final ResponseWriter writer;
-    private final int maxBodyBytes;
     private final ClientAddresses clients;
     private final ClientGate requestsPerClient;
 
@@ -80,9 +82,8 @@ public final class Router implements HttpHandler {
         this.routes = List.copyOf(routes);
         this.compiled = routes.stream().map(Compiled::new).toList();
         this.authenticator = authenticator;
-        this.mapper = mapper;
+        this.bodies = new JsonBodies(mapper, maxBodyBytes);
         this.writer = new ResponseWriter(mapper);
-        this.maxBodyBytes = maxBodyBytes;
         this.clients = clients;
         this.requestsPerClient = requestsPerClient;
     }
@@ -112,20 +113,20 @@ public final class Router implements HttpHandler {
                     if (e.shed()) {
                         facts.shed();
                     }
-                    response = problem(e, requestId);
+                    response = e.response(requestId);
                 } catch (TokenRefusedException e) {
-                    response = problem(ProblemException.invalidToken(e.getMessage()), requestId);
+                    response = ProblemException.invalidToken(e.getMessage()).response(requestId);
                 } catch (UnavailableException e) {
                     log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.getMessage());
-                    response = problem(ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
-                            e.dependency().displayName() + " is unavailable; retry later"), requestId);
+                    response = ProblemException.unavailable(RETRY_AFTER_UNAVAILABLE,
+                            e.dependency().displayName() + " is unavailable; retry later").response(requestId);
                 } catch (IOException e) {
                     log.debug("client went away: {}", e.toString());
                     return;
                 } catch (RuntimeException e) {
                     log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-                    response = problem(ProblemException.of(500, "internal_error", "Internal error",
-                            "the server failed to answer; the failure is logged"), requestId);
+                    response = ProblemException.of(500, "internal_error", "Internal error",
+                            "the server failed to answer; the failure is logged").response(requestId);
                 }
                 writer.write(exchange, response);
             } finally {
@@ -160,7 +161,7 @@ public final class Router implements HttpHandler {
                 case VOTER -> authenticator.authenticate(exchange);
                 case ADMIN -> requireAdmin(authenticator.authenticate(exchange));
             };
-            return route.handler().handle(new Call(exchange, params, principal, client, mapper, maxBodyBytes, requestId));
+            return route.handler().handle(new Call(exchange, params, principal, client, bodies, requestId));
         }
         if (allowed != null) {
             throw ProblemException.methodNotAllowed(allowed);
@@ -174,15 +175,6 @@ public final class Router implements HttpHandler {
         }
         return principal;
     }
-
-    private static Response problem(ProblemException e, String requestId) {
-        Response response = new Response(e.problem().status(), e.problem().at(requestId), Problem.CONTENT_TYPE, Map.of());
-        for (Map.Entry<String, String> header : e.headers().entrySet()) {
-            response = response.withHeader(header.getKey(), header.getValue());
-        }
-        return response;
-    }
-
 
     /** Every method and template, for documentation tests. */
     public String describe() {

@@ -2,7 +2,7 @@ package dev.voting.api.poll;
 
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.Response;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -2,8 +2,7 @@ package dev.voting.api.poll;
 
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.Response;
 
 import java.time.Clock;
 
@@ -19,8 +18,6 @@ public final class GetPollHandler implements Handler {
 
     @Override
     public Response handle(Call call) {
-        long id = call.pathId("pollId", "poll");
-        Poll poll = catalog.find(id).orElseThrow(() -> ProblemException.notFound("no poll with id " + id));
-        return Response.json(200, poll.shownAt(clock.instant()));
+        return Response.json(200, catalog.require(call.pathId("pollId", "poll")).shownAt(clock.instant()));
     }
 }

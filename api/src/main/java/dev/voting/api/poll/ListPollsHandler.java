@@ -2,8 +2,8 @@ package dev.voting.api.poll;
 
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 
 import java.time.Clock;
 import java.time.Instant;

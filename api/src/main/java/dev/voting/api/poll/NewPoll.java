@@ -1,6 +1,6 @@
 package dev.voting.api.poll;
 
-import dev.voting.api.http.ProblemException;
+import dev.voting.shared.http.ProblemException;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,5 +1,6 @@
 package dev.voting.api.poll;
 
+import dev.voting.shared.http.ProblemException;
 import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.UnavailableException;
 
@@ -65,6 +66,11 @@ public final class PollCatalog {
     /** The poll as last seen, for showing it: a poll already known is served while PostgreSQL is away. */
     public Optional<Poll> find(long id) {
         return find(id, clock.instant(), false);
+    }
+
+    /** The poll a request names, or a 404 problem: what every handler of {@code /polls/{pollId}/...} starts with. */
+    public Poll require(long id) {
+        return find(id).orElseThrow(() -> ProblemException.notFound("no poll with id " + id));
     }
 
     /**

@@ -2,9 +2,8 @@ package dev.voting.api.results;
 
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
 import dev.voting.api.poll.PollCatalog;
+import dev.voting.shared.http.Response;
 
 /** {@code GET /api/v1/polls/{pollId}/results}. */
 public final class ResultsHandler implements Handler {
@@ -18,8 +17,6 @@ public final class ResultsHandler implements Handler {
 
     @Override
     public Response handle(Call call) {
-        long pollId = call.pathId("pollId", "poll");
-        var poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
-        return Response.json(200, results.results(poll));
+        return Response.json(200, results.results(polls.require(call.pathId("pollId", "poll"))));
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.api.client.ClientGate;
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
 import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollCatalog;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,11 +54,10 @@ public final class ResultsStreamHandler implements Handler {
 
     @Override
     public Response handle(Call call) {
-        long pollId = call.pathId("pollId", "poll");
-        Poll poll = polls.find(pollId).orElseThrow(() -> ProblemException.notFound("no poll with id " + pollId));
+        Poll poll = polls.require(call.pathId("pollId", "poll"));
         ClientGate.Pass viewer = viewersPerClient.enter(call.clientKey()).orElseThrow(() -> ProblemException.rateLimited(
                 Duration.ofSeconds(5), "this client already watches " + viewersPerClient.maxPerClient() + " live results streams"));
-        ResultsFeeds.Subscription subscription;
+        ResultsSubscription subscription;
         Results first;
         try {
             subscription = feeds.subscribe(poll).orElseThrow(() ->
@@ -87,7 +86,7 @@ public final class ResultsStreamHandler implements Handler {
         }).withHeader("Cache-Control", "no-cache").withHeader("X-Accel-Buffering", "no");
     }
 
-    private void stream(ResultsFeeds.Subscription subscription, Results first, OutputStream out) throws IOException {
+    private void stream(ResultsSubscription subscription, Results first, OutputStream out) throws IOException {
         long deadline = System.nanoTime() + lifetime.toNanos();
         out.write(RETRY);
         event(out, first);

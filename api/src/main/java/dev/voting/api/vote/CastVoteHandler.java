@@ -2,10 +2,10 @@ package dev.voting.api.vote;
 
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
 import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollCatalog;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 import dev.voting.shared.vote.Vote;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.Counter;

@@ -3,8 +3,8 @@ package dev.voting.api.vote;
 import dev.voting.api.auth.Principal;
 import dev.voting.api.http.Call;
 import dev.voting.api.http.Handler;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 
 import java.util.UUID;
 

@@ -1,8 +1,8 @@
 package dev.voting.api.web;
 
 import dev.voting.api.http.Call;
-import dev.voting.api.http.ProblemException;
-import dev.voting.api.http.Response;
+import dev.voting.shared.http.ProblemException;
+import dev.voting.shared.http.Response;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.voting.api.contract;
 import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.shared.json.Json;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;

@@ -2,10 +2,11 @@ package dev.voting.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.voting.api.auth.Authenticator;
 import dev.voting.api.ApiConfig;
+import dev.voting.api.auth.Authenticator;
 import dev.voting.api.client.ClientAddresses;
 import dev.voting.api.client.ClientGate;
+import dev.voting.shared.http.Response;
 import dev.voting.shared.json.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,10 @@
 package dev.voting.api.http;
 
+import dev.voting.api.ApiConfig;
 import dev.voting.api.auth.Authenticator;
 import dev.voting.api.client.ClientAddresses;
 import dev.voting.api.client.ClientGate;
-import dev.voting.api.ApiConfig;
+import dev.voting.shared.http.Response;
 import dev.voting.shared.json.Json;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;

@@ -1,6 +1,6 @@
 package dev.voting.api.poll;
 
-import dev.voting.api.http.ProblemException;
+import dev.voting.shared.http.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

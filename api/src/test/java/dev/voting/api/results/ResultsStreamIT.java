@@ -3,7 +3,7 @@ package dev.voting.api.results;
 import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollCatalog;
 import dev.voting.api.poll.PollRepository;
@@ -203,13 +203,13 @@ class ResultsStreamIT {
         ResultsService service = new ResultsService(env.redis(), counts, repository, Duration.ZERO, Clock.systemUTC());
         Poll poll = catalog.find(pollId).orElseThrow();
         ResultsFeeds feeds = new ResultsFeeds(service, catalog, Duration.ofMillis(100), 2, new SimpleMeterRegistry());
-        Optional<ResultsFeeds.Subscription> first = feeds.subscribe(poll);
-        Optional<ResultsFeeds.Subscription> second = feeds.subscribe(poll);
+        Optional<ResultsSubscription> first = feeds.subscribe(poll);
+        Optional<ResultsSubscription> second = feeds.subscribe(poll);
         assertTrue(first.isPresent() && second.isPresent());
         assertTrue(feeds.subscribe(poll).isEmpty(), "a third viewer is refused (503)");
         first.get().close();
         first.get().close();  // closing twice frees one place only
-        Optional<ResultsFeeds.Subscription> third = feeds.subscribe(poll);
+        Optional<ResultsSubscription> third = feeds.subscribe(poll);
         assertTrue(third.isPresent(), "a place freed is taken again");
         assertTrue(feeds.subscribe(poll).isEmpty());
 

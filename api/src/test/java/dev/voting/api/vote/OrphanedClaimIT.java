@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.shared.json.Json;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.vote.Vote;

@@ -2,7 +2,7 @@ package dev.voting.api.vote;
 
 import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import org.junit.jupiter.api.Test;

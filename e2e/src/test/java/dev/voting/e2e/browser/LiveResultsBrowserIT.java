@@ -4,7 +4,7 @@ import dev.voting.api.ApiConfig;
 import dev.voting.worker.WorkerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.voting.api.ApiApplication;
+import dev.voting.api.app.ApiApplication;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Tokens;

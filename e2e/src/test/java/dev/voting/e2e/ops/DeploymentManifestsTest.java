@@ -141,7 +141,7 @@ class DeploymentManifestsTest {
                 "the API's signing key must come from the user's environment or .env, never from .env.example");
         assertTrue(api.path("environment").has("TRUSTED_PROXIES"), "who may name the client is stated");
         assertEquals("service_completed_successfully", services.path("api").path("depends_on").path("migrate").path("condition").asText());
-        assertTrue(services.path("migrate").path("entrypoint").toString().contains("dev.voting.api.Migrate"));
+        assertTrue(services.path("migrate").path("entrypoint").toString().contains("dev.voting.api.app.Migrate"));
         for (String infrastructure : List.of("postgres", "rabbitmq", "redis")) {
             assertFalse(services.path(infrastructure).path("healthcheck").isMissingNode(), infrastructure + " has a health check");
         }

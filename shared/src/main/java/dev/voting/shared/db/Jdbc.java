@@ -34,19 +34,27 @@ public final class Jdbc {
     /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            return inTransaction(connection, work);
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code connection}, for a caller that sorts the
+     * SQLException itself (the worker); the connection is in autocommit again afterwards, as the pool lent it.
+     */
+    public static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

@@ -5,7 +5,7 @@ import com.rabbitmq.client.Channel;
 import dev.voting.shared.amqp.Channels;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.config.Config;
-import dev.voting.shared.health.Readiness;
+import dev.voting.shared.http.Readiness;
 import dev.voting.shared.lifecycle.Dependency;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,15 +1,14 @@
-package dev.voting.api;
+package dev.voting.api.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.api.poll.NewPoll;
 import dev.voting.api.poll.Poll;
 import dev.voting.api.poll.PollRepository;
 import dev.voting.shared.config.Config;
-import dev.voting.shared.config.ConfigException;
 import dev.voting.shared.db.Jdbc;
 import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
-import dev.voting.shared.lifecycle.StartupException;
+import dev.voting.shared.lifecycle.Launch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,7 @@ public final class Migrate {
     }
 
     public static void main(String[] args) {
-        try {
+        Launch.orExit(log, () -> {
             Config config = Config.fromEnvironment();
             try (HikariDataSource database = Postgres.pool(config.database(), "migrate", new SimpleMeterRegistry())) {
                 var result = Migrations.apply(database, config.database().schema());
@@ -46,9 +45,6 @@ public final class Migrate {
                     }
                 }
             }
-        } catch (ConfigException | StartupException e) {
-            log.error("{}", e.getMessage());
-            System.exit(1);
-        }
+        });
     }
 }

@@ -1,4 +1,4 @@
-package dev.voting.api.http;
+package dev.voting.shared.http;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

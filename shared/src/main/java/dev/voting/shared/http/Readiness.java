@@ -1,4 +1,4 @@
-package dev.voting.shared.health;
+package dev.voting.shared.http;
 
 import dev.voting.shared.lifecycle.Dependency;
 

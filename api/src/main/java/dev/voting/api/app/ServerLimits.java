@@ -1,4 +1,4 @@
-package dev.voting.api.http;
+package dev.voting.api.app;
 
 import dev.voting.api.ApiConfig;
 
@@ -10,11 +10,11 @@ import dev.voting.api.ApiConfig;
  * why the limits are tested on the API run as a process of its own. {@code maxReqTime} and
  * {@code maxRspTime} are in seconds, despite their documentation.
  */
-public final class ServerLimits {
+final class ServerLimits {
     private ServerLimits() {
     }
 
-    public static void apply(ApiConfig.Http http) {
+    static void apply(ApiConfig.Http http) {
         // From the first byte of a request to the last byte of its body: a slow body is cut off like slow headers.
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(http.maxReadSeconds()));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(http.maxRequestSeconds()));

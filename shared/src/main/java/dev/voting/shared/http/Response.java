@@ -1,4 +1,4 @@
-package dev.voting.api.http;
+package dev.voting.shared.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * What a handler answers. {@code body} is either bytes, written as they are with
  * {@code contentType}, a {@link Stream} written while the client listens, or a value that
- * {@link Router} writes as JSON; null means no body.
+ * {@link ResponseWriter} writes as JSON; null means no body.
  */
 public record Response(int status, Object body, String contentType, Map<String, String> headers) {
 
@@ -21,7 +21,7 @@ public record Response(int status, Object body, String contentType, Map<String, 
     }
 
     /**
-     * A body of unknown length (Server-Sent Events). {@link Router} sends the headers, hands the
+     * A body of unknown length (Server-Sent Events). {@link ResponseWriter} sends the headers, hands the
      * stream the client's connection, and closes the stream afterwards, also when it never started.
      */
     public interface Stream extends AutoCloseable {

@@ -1,4 +1,4 @@
-package dev.voting.api.http;
+package dev.voting.shared.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -8,17 +8,20 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Writes a {@link Response} to the exchange it answers: the one place responses reach the wire. */
-final class ResponseWriter {
+/**
+ * Writes a {@link Response} to the exchange it answers: the one place responses reach the wire, on
+ * the API's public port and on the operator's port of both processes.
+ */
+public final class ResponseWriter {
     private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
 
     private final ObjectMapper mapper;
 
-    ResponseWriter(ObjectMapper mapper) {
+    public ResponseWriter(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
-    static boolean isHead(HttpExchange exchange) {
+    public static boolean isHead(HttpExchange exchange) {
         return exchange.getRequestMethod().equals("HEAD");
     }
 
@@ -26,7 +29,7 @@ final class ResponseWriter {
      * The one helper that writes a response: fixed length, or -1 for no body, or a stream (chunked).
      * A HEAD gets the headers alone, with the Content-Length the body would have (the JDK leaves that header to us).
      */
-    void write(HttpExchange exchange, Response response) throws IOException {
+    public void write(HttpExchange exchange, Response response) throws IOException {
         if (response.body() instanceof Response.Stream stream) {
             writeStream(exchange, response, stream);
             return;

@@ -1,4 +1,4 @@
-package dev.voting.shared.health;
+package dev.voting.shared.http;
 
 import dev.voting.shared.json.Json;
 import dev.voting.shared.lifecycle.Dependency;
@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,7 +20,12 @@ class OpsServerIT {
     private static final Readiness ALL_UP = new Readiness(Map.of(Dependency.POSTGRESQL, () -> true), Duration.ofSeconds(1));
 
     private static OpsServer start(int port) throws Exception {
-        return new OpsServer(OpsServer.ANY_HOST, port, Metrics.newRegistry("ops-server-test"), ALL_UP, Json.newMapper());
+        return start(port, ALL_UP);
+    }
+
+    private static OpsServer start(int port, Readiness readiness) throws Exception {
+        return new OpsServer(OpsServer.ANY_HOST, port, Metrics.newRegistry("ops-server-test"),
+                new ReadinessAnswer(readiness, Set.of(), ""), Json.newMapper());
     }
 
     @Test
@@ -30,6 +36,19 @@ class OpsServerIT {
             assertEquals(404, missing.statusCode());
             assertEquals("application/problem+json", missing.headers().firstValue("Content-Type").orElse(null));
             assertEquals("/problems/not_found", Json.newMapper().readTree(missing.body()).path("type").asText());
+        }
+    }
+
+    @Test
+    void aDependencyDownIsA503ProblemNamingIt() throws Exception {
+        Readiness postgresDown = new Readiness(Map.of(Dependency.POSTGRESQL, () -> false), Duration.ofSeconds(1));
+        try (OpsServer ops = start(0, postgresDown); HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + "/readyz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, ready.statusCode());
+            assertEquals("application/problem+json", ready.headers().firstValue("Content-Type").orElse(null));
+            assertEquals("5", ready.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("[\"PostgreSQL\"]", Json.newMapper().readTree(ready.body()).path("down").toString());
         }
     }
 

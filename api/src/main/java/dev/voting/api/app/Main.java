@@ -1,7 +1,7 @@
-package dev.voting.api;
+package dev.voting.api.app;
 
-import dev.voting.shared.config.ConfigException;
-import dev.voting.shared.lifecycle.StartupException;
+import dev.voting.api.ApiConfig;
+import dev.voting.shared.lifecycle.Launch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,16 +15,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        try {
+        Launch.orExit(log, () -> {
             ApiConfig config = ApiConfig.fromEnvironment();
             log.info("{}", config.describe());
             ApiApplication api = ApiApplication.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(api::close, "shutdown"));
             log.info("API listening on http://{}:{} (try /readyz, /api/v1/polls); metrics on port {}", config.http().host(),
                     api.port(), api.metricsPort());
-        } catch (ConfigException | StartupException e) {
-            log.error("{}", e.getMessage());
-            System.exit(1);
-        }
+        });
     }
 }

@@ -1,12 +1,13 @@
-package dev.voting.api.http;
+package dev.voting.shared.http;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A refusal that becomes a problem response. Handlers throw these; {@link Router} is the one place
- * that turns them into responses. The static factories are the catalogue of refusals.
+ * A refusal that becomes a problem response. Handlers throw these; each server's one outer wrapper
+ * (the API's router, {@link OpsServer}) turns them into responses with {@link #response}. The static
+ * factories are the catalogue of refusals.
  */
 public final class ProblemException extends RuntimeException {
     private final Problem problem;
@@ -91,12 +92,13 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(problem.with(member, value), headers, shed);
     }
 
-    public Problem problem() {
-        return problem;
+    /** The problem response, its {@code instance} the request id (null where requests have none). */
+    public Response response(String requestId) {
+        return new Response(problem.status(), problem.at(requestId), Problem.CONTENT_TYPE, headers);
     }
 
-    public Map<String, String> headers() {
-        return headers;
+    public Problem problem() {
+        return problem;
     }
 
     /** True for a deliberate 503 that sheds load, which is not an error of the service. */

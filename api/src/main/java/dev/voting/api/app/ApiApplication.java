@@ -1,17 +1,15 @@
-package dev.voting.api;
+package dev.voting.api.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.voting.api.ApiConfig;
 import dev.voting.api.auth.Authenticator;
 import dev.voting.api.client.ClientGate;
 import dev.voting.api.health.HealthHandlers;
 import dev.voting.api.http.Access;
-import dev.voting.api.http.MetricsFilter;
 import dev.voting.api.http.Route;
 import dev.voting.api.http.Router;
-import dev.voting.api.http.ServerLimits;
 import dev.voting.api.poll.ClosePollHandler;
 import dev.voting.api.poll.CreatePollHandler;
 import dev.voting.api.poll.GetPollHandler;
@@ -36,12 +34,11 @@ import dev.voting.shared.amqp.VoteQueue;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Jdbc;
 import dev.voting.shared.db.Postgres;
-import dev.voting.shared.health.OpsServer;
-import dev.voting.shared.health.Readiness;
+import dev.voting.shared.http.OpsServer;
+import dev.voting.shared.http.Readiness;
+import dev.voting.shared.http.ReadinessAnswer;
 import dev.voting.shared.json.Json;
-import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.Shutdown;
-import dev.voting.shared.lifecycle.StartupException;
 import dev.voting.shared.metrics.Metrics;
 import dev.voting.shared.metrics.PipelineProbe;
 import dev.voting.shared.redis.CountsCache;
@@ -52,14 +49,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -118,10 +110,8 @@ public final class ApiApplication implements AutoCloseable {
         ResultsService results = new ResultsService(redis, new CountsCache(keys), reads, votes.resultsCacheTtl(), clock);
         VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, api.rateLimits()));
         VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
-        Readiness readiness = new Readiness(Map.of(
-                Dependency.POSTGRESQL, () -> isValid(database),
-                Dependency.REDIS, () -> "PONG".equals(redis.ping()),
-                Dependency.RABBITMQ, publisher::isHealthy), Duration.ofSeconds(2));
+        Readiness readiness = ApiPorts.readiness(database, redis, publisher);
+        ReadinessAnswer ready = ApiPorts.readyAnswer(readiness);
         RedisClients.monitor(redis, registry);
         shutdown.register("pipeline-probe", new PipelineProbe(rabbit, config.rabbit(), readiness, registry, Duration.ofSeconds(5)));
 
@@ -140,30 +130,14 @@ public final class ApiApplication implements AutoCloseable {
                 new ResultsStreamHandler(catalog, feeds, new ClientGate(api.clients().maxViewers()), mapper,
                         ResultsStreamHandler.lifetimeUnder(api.http().maxRequestSeconds()), Duration.ofSeconds(10)),
                 new GetVoteHandler(new VoteLookup(jdbc, redis, keys, mapper)),
-                // Without Redis a vote is answered from PostgreSQL (409 naming a counted vote, else 503 with Retry-After): still truthful.
-                new HealthHandlers(readiness, Set.of(Dependency.REDIS)),
+                new HealthHandlers(ready),
                 new StaticHandlers()),
                 new Authenticator(api.jwt()), mapper, api.http().maxBodyBytes(), api.clients().addresses(), requestsPerClient);
         routes = router.routes();
 
-        String host = api.http().host();
-        try {
-            ops = shutdown.register("ops-server", new OpsServer(host, api.http().metricsPort(), registry, readiness, mapper));
-        } catch (IOException e) {
-            throw new StartupException("cannot open the metrics port " + host + ":" + api.http().metricsPort()
-                    + " (" + e.getMessage() + "); set API_METRICS_PORT to a free port", e);
-        }
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, api.http().port()), 1024);
-        } catch (IOException e) {
-            throw new StartupException("cannot listen on " + host + ":" + api.http().port()
-                    + " (" + e.getMessage() + "); set API_PORT to a free port", e);
-        }
+        ops = shutdown.register("ops-server", ApiPorts.operators(api.http(), registry, ready, mapper));
         ExecutorService executor = shutdown.register("http-executor", Executors.newVirtualThreadPerTaskExecutor());
-        server.setExecutor(executor);
-        HttpContext context = server.createContext("/", router);
-        context.getFilters().add(new MetricsFilter(registry));
+        HttpServer server = ApiPorts.publicPort(api.http(), router, executor, registry);
         // Registered last, closed first: stop taking requests and let those in flight finish (and get their confirms).
         shutdown.register("http-server", () -> server.stop(10), Duration.ofSeconds(15));
         // Closed before the server: live results streams end at once instead of holding its stop for 10 s.
@@ -217,11 +191,5 @@ public final class ApiApplication implements AutoCloseable {
     @Override
     public void close() {
         shutdown.close();
-    }
-
-    private static boolean isValid(HikariDataSource database) throws Exception {
-        try (Connection connection = database.getConnection()) {
-            return connection.isValid(1);
-        }
     }
 }
