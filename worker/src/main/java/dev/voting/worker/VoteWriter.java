@@ -53,7 +53,8 @@ final class VoteWriter {
             ON CONFLICT DO NOTHING
             RETURNING id""";
 
-    // The votes not inserted: a redelivery of a counted vote (reason null), or a rejection.
+    // The votes not inserted: a redelivery of a counted vote (reason null), or a rejection. The
+    // poll id lets PostgreSQL look in the one partition of votes that can hold the vote.
     private static final String RECORD_REJECTED = """
             WITH input AS (
                 SELECT id, poll_id, candidate_id, voter_id,
@@ -62,7 +63,7 @@ final class VoteWriter {
                        AS t(id, poll_id, candidate_id, voter_id, accepted_us)
             ), judged AS (
                 SELECT i.*, CASE
-                         WHEN EXISTS (SELECT 1 FROM votes v WHERE v.id = i.id) THEN NULL
+                         WHEN EXISTS (SELECT 1 FROM votes v WHERE v.id = i.id AND v.poll_id = i.poll_id) THEN NULL
                          WHEN p.id IS NULL THEN 'unknown_poll'
                          WHEN c.id IS NULL THEN 'unknown_candidate'
                          WHEN i.accepted_at >= least(coalesce(p.closed_at, 'infinity'), coalesce(p.closes_at, 'infinity'))

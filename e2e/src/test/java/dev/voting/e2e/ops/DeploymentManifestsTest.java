@@ -152,24 +152,8 @@ class DeploymentManifestsTest {
 
     @Test
     void kubernetesBaseParsesAndWiresImagesPortsProbesAndEveryVariable() throws IOException {
-        Path dir = RepoFiles.path("deploy/k8s");
-        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
-        Set<String> listed = new TreeSet<>();
-        kustomization.path("resources").forEach(r -> listed.add(r.asText()));
-        Set<String> present = new TreeSet<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
-                    .forEach(present::add);
-        }
-        assertEquals(present, listed, "kustomization lists every manifest and only those");
-
-        Map<String, List<JsonNode>> byKind = new HashMap<>();
-        for (String file : listed) {
-            for (JsonNode document : documents(dir.resolve(file))) {
-                assertTrue(document.path("apiVersion").isTextual() && document.path("metadata").path("name").isTextual(), file);
-                byKind.computeIfAbsent(document.path("kind").asText(), k -> new ArrayList<>()).add(document);
-            }
-        }
+        JsonNode kustomization = YAML.readTree(RepoFiles.path("deploy/k8s/kustomization.yaml").toFile());
+        Map<String, List<JsonNode>> byKind = kubernetesResources("deploy/k8s");
         assertFalse(byKind.containsKey("Secret"), "the base ships no secret value: the operator creates the Secrets");
         String howToCreate = RepoFiles.read("deploy/k8s/kustomization.yaml") + RepoFiles.read("docs/security.md");
         for (Map.Entry<String, Set<String>> secret : SECRETS.entrySet()) {
@@ -233,15 +217,160 @@ class DeploymentManifestsTest {
             String targetPort = service.path("spec").path("ports").get(0).path("targetPort").asText();
             assertTrue(ports.containsKey(targetPort) || targetPort.equals(Integer.toString(app.probePort())), "service target port " + targetPort);
 
-            JsonNode hpa = named(byKind.get("HorizontalPodAutoscaler"), "voting-" + app.module());
-            assertEquals("Deployment", hpa.path("spec").path("scaleTargetRef").path("kind").asText());
-            assertEquals("voting-" + app.module(), hpa.path("spec").path("scaleTargetRef").path("name").asText());
-            assertTrue(hpa.path("spec").path("minReplicas").asInt() >= 2
-                    && hpa.path("spec").path("maxReplicas").asInt() > hpa.path("spec").path("minReplicas").asInt());
-
             JsonNode pdb = named(byKind.get("PodDisruptionBudget"), "voting-" + app.module());
             assertEquals(podLabels, labels(pdb.path("spec").path("selector").path("matchLabels")), app.module() + " PDB selects the pods");
         }
+    }
+
+    @Test
+    void autoscaledDeploymentsLeaveTheReplicasToTheirOneAutoscaler() throws IOException {
+        Map<String, List<JsonNode>> byKind = allKubernetesResources();
+        for (App app : APPS) {
+            String name = "voting-" + app.module();
+            List<JsonNode> autoscalers = new ArrayList<>();
+            for (String kind : List.of("HorizontalPodAutoscaler", "ScaledObject")) {
+                byKind.getOrDefault(kind, List.of()).stream()
+                        .filter(a -> a.path("spec").path("scaleTargetRef").path("name").asText().equals(name))
+                        .forEach(autoscalers::add);
+            }
+            assertEquals(1, autoscalers.size(), name + " has one autoscaler (two would fight over its replicas)");
+            JsonNode spec = autoscalers.getFirst().path("spec");
+            assertEquals("Deployment", spec.path("scaleTargetRef").path("kind").asText("Deployment"));
+            int min = spec.has("minReplicaCount") ? spec.path("minReplicaCount").asInt() : spec.path("minReplicas").asInt();
+            int max = spec.has("maxReplicaCount") ? spec.path("maxReplicaCount").asInt() : spec.path("maxReplicas").asInt();
+            assertTrue(min >= 2 && max > min, name + " scales between " + min + " and " + max);
+            assertTrue(named(byKind.get("Deployment"), name).path("spec").path("replicas").isMissingNode(),
+                    name + ": a fixed replicas would reset the autoscaler's count on every apply");
+        }
+    }
+
+    @Test
+    void kedaScalesTheWorkerOnTheVoteQueueWithTheUrlFromTheSecret() throws IOException {
+        Map<String, List<JsonNode>> byKind = allKubernetesResources();
+        JsonNode scaled = named(byKind.get("ScaledObject"), "voting-worker").path("spec");
+        assertEquals("voting-worker", scaled.path("scaleTargetRef").path("name").asText());
+        List<JsonNode> rabbit = new ArrayList<>();
+        scaled.path("triggers").forEach(t -> {
+            if (t.path("type").asText().equals("rabbitmq")) {
+                rabbit.add(t);
+            }
+        });
+        assertEquals(1, rabbit.size(), "one trigger on the vote queue");
+        JsonNode metadata = rabbit.getFirst().path("metadata");
+        assertEquals(configData(byKind).get("RABBITMQ_QUEUE_NAME"), metadata.path("queueName").asText(),
+                "KEDA watches the queue the apps use");
+        assertEquals("QueueLength", metadata.path("mode").asText());
+        assertTrue(Integer.parseInt(metadata.path("value").asText()) > 0);
+        assertFalse(metadata.has("host"), "no broker URL (with its password) in a manifest");
+
+        JsonNode auth = named(byKind.get("TriggerAuthentication"), rabbit.getFirst().path("authenticationRef").path("name").asText());
+        JsonNode host = null;
+        for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+            if (ref.path("parameter").asText().equals("host")) {
+                host = ref;
+            }
+        }
+        assertNotNull(host, "the TriggerAuthentication gives the scaler its host");
+        assertTrue(SECRETS.getOrDefault(host.path("name").asText(), Set.of()).contains(host.path("key").asText()),
+                "KEDA reads the broker's URL from a Secret the operator creates: " + host);
+        assertEquals("RABBITMQ_URL", host.path("key").asText());
+    }
+
+    @Test
+    void theEnginesRunReplicatedAndTheAppsAreWiredToThem() throws IOException {
+        JsonNode kustomization = YAML.readTree(RepoFiles.path("deploy/k8s/kustomization.yaml").toFile());
+        assertTrue(kustomization.path("components").toString().contains("\"engines\""), "the base includes the engines");
+        JsonNode component = YAML.readTree(RepoFiles.path("deploy/k8s/engines/kustomization.yaml").toFile());
+        assertEquals("Component", component.path("kind").asText());
+        Map<String, List<JsonNode>> byKind = allKubernetesResources();
+        Map<String, String> config = configData(byKind);
+
+        JsonNode rabbit = only(byKind, "RabbitmqCluster");
+        assertEquals(3, rabbit.path("spec").path("replicas").asInt(), "three RabbitMQ nodes");
+        assertEquals("3", config.get("RABBITMQ_QUORUM_SIZE"), "the vote queue is on all three");
+
+        JsonNode postgres = only(byKind, "Cluster");
+        assertEquals("postgresql.cnpg.io/v1", postgres.path("apiVersion").asText());
+        assertTrue(postgres.path("spec").path("instances").asInt() >= 2, "a primary and replicas");
+        assertTrue(postgres.path("spec").path("minSyncReplicas").asInt() >= 1,
+                "a commit the worker acks for is on a replica before a failover can promote it");
+
+        JsonNode redis = only(byKind, "RedisFailover");
+        assertTrue(redis.path("spec").path("sentinel").path("replicas").asInt() >= 3, "a Sentinel quorum survives one loss");
+        assertTrue(redis.path("spec").path("redis").path("replicas").asInt() >= 2, "a replica to promote");
+        assertEquals("rfs-" + redis.path("metadata").path("name").asText() + ":26379", config.get("REDIS_SENTINELS"),
+                "the apps ask the operator's Sentinel Service");
+        assertEquals("mymaster", config.get("REDIS_MASTER_NAME"), "the master set the operator names");
+
+        String script = RepoFiles.read("deploy/k8s/engines/voting-secrets.sh");
+        String db = postgres.path("metadata").path("name").asText();
+        String broker = rabbit.path("metadata").path("name").asText();
+        assertTrue(script.contains("field " + db + "-app uri"), "DATABASE_URL is the operator's URI of the primary");
+        assertTrue(script.contains("sed 's/" + db + "-rw/" + db + "-ro/'"), "DATABASE_REPLICA_URL names the replicas' Service");
+        assertTrue(script.contains("field " + broker + "-default-user password"), "the broker's generated password");
+        assertTrue(script.contains("@" + broker + ":5672/"), "RABBITMQ_URL names the broker's Service");
+        for (String key : SECRETS.get("voting-secrets")) {
+            assertTrue(script.contains("--from-literal=" + key + "="), "voting-secrets.sh sets " + key);
+        }
+        assertTrue(RepoFiles.read("deploy/k8s/kustomization.yaml").contains("engines/voting-secrets.sh"), "the base says to run it");
+    }
+
+    /** The base's resources and those of the components it includes, by kind. */
+    private static Map<String, List<JsonNode>> allKubernetesResources() throws IOException {
+        Map<String, List<JsonNode>> byKind = kubernetesResources("deploy/k8s");
+        JsonNode kustomization = YAML.readTree(RepoFiles.path("deploy/k8s/kustomization.yaml").toFile());
+        for (JsonNode component : kustomization.path("components")) {
+            kubernetesResources("deploy/k8s/" + component.asText()).forEach(
+                    (kind, resources) -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(resources));
+        }
+        return byKind;
+    }
+
+    /**
+     * The resources a kustomization directory lists, by kind, after checking that it lists every
+     * manifest of the directory (as a resource or as a patch) and only those.
+     */
+    private static Map<String, List<JsonNode>> kubernetesResources(String relative) throws IOException {
+        Path dir = RepoFiles.path(relative);
+        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+        Set<String> resources = new TreeSet<>();
+        kustomization.path("resources").forEach(r -> resources.add(r.asText()));
+        Set<String> listed = new TreeSet<>(resources);
+        kustomization.path("patches").forEach(p -> listed.add(p.path("path").asText()));
+        Set<String> present = new TreeSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                    .forEach(present::add);
+        }
+        assertEquals(present, listed, relative + ": kustomization lists every manifest and only those");
+        Map<String, List<JsonNode>> byKind = new HashMap<>();
+        for (String file : resources) {
+            for (JsonNode document : documents(dir.resolve(file))) {
+                assertTrue(document.path("apiVersion").isTextual() && document.path("metadata").path("name").isTextual(), file);
+                byKind.computeIfAbsent(document.path("kind").asText(), k -> new ArrayList<>()).add(document);
+            }
+        }
+        return byKind;
+    }
+
+    /** The ConfigMap's data as the apps get it: the base's, with the components' patches on top. */
+    private static Map<String, String> configData(Map<String, List<JsonNode>> byKind) throws IOException {
+        JsonNode configMap = named(byKind.get("ConfigMap"), "voting-config");
+        Map<String, String> data = new HashMap<>();
+        configMap.path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue().asText()));
+        JsonNode kustomization = YAML.readTree(RepoFiles.path("deploy/k8s/kustomization.yaml").toFile());
+        for (JsonNode component : kustomization.path("components")) {
+            Path dir = RepoFiles.path("deploy/k8s/" + component.asText());
+            for (JsonNode patch : YAML.readTree(dir.resolve("kustomization.yaml").toFile()).path("patches")) {
+                for (JsonNode document : documents(dir.resolve(patch.path("path").asText()))) {
+                    if (document.path("kind").asText().equals("ConfigMap")) {
+                        assertEquals("voting-config", document.path("metadata").path("name").asText(), "the patch names the base's ConfigMap");
+                        document.path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue().asText()));
+                    }
+                }
+            }
+        }
+        return data;
     }
 
     private static void assertProbe(JsonNode probe, String path, Map<String, Integer> ports, App app) {
