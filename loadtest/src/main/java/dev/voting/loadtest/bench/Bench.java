@@ -257,6 +257,7 @@ public final class Bench {
             System.out.printf("bench: queued %,d votes in %,d messages in %.1f s; queue depth %,d; starting %d worker(s)%n",
                     filled.votes(), filled.messages(), filled.took().toMillis() / 1000.0, ledger.queueDepth(), workers);
             CpuMeter.Snapshot before = meter.snapshot();
+            long walBefore = ledger.walPosition();
             long start = System.nanoTime();
             system.startWorkers(workers);
             long firstCount = 0;
@@ -287,9 +288,11 @@ public final class Bench {
             double secondsCounting = firstCount == 0 ? secondsTotal : (end - firstCount) / 1e9;
             BenchResult.Drain drain = new BenchResult.Drain(votes, filled.messages(), filled.took().toMillis() / 1000.0, workers,
                     secondsTotal, counted / secondsTotal, secondsCounting, counted / secondsCounting, counted, exact,
-                    CpuMeter.seconds(before, after), busyPercent(before, after), CpuMeter.busiestOthers(before, after, 3));
-            System.out.printf("bench: drain: %,d votes in %.1f s = %,.0f votes/s (%,.0f from the first count), exact %s, CPU %s%n",
-                    counted, secondsTotal, drain.votesPerSecond(), drain.countingVotesPerSecond(), exact, drain.cpuSeconds());
+                    CpuMeter.seconds(before, after), busyPercent(before, after), CpuMeter.busiestOthers(before, after, 3),
+                    ledger.walPosition() - walBefore);
+            System.out.printf("bench: drain: %,d votes in %.1f s = %,.0f votes/s (%,.0f from the first count), exact %s, CPU %s,"
+                    + " WAL %,.0f bytes/vote%n", counted, secondsTotal, drain.votesPerSecond(), drain.countingVotesPerSecond(), exact,
+                    drain.cpuSeconds(), drain.walBytesPerVote());
             return drain;
         }
 

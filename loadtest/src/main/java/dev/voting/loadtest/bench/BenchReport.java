@@ -68,6 +68,8 @@ final class BenchReport {
         }
         if (drain != null) {
             perVote(md, "drain", drain.cpuSeconds(), drain.counted(), drain.machineBusyPercent());
+            md.append("\nThe drain made PostgreSQL write ").append(whole(drain.walBytesPerVote()))
+                    .append(" bytes of WAL per vote (rows, indexes, counts; the whole server's WAL, so other databases' writes count too).\n");
         }
 
         md.append("\nBusiest processes outside the system (\"other\": noise from a shared machine, not the system's load):\n");

@@ -41,7 +41,11 @@ record BenchResult(String date, Machine machine, Settings settings, List<LoadPha
      */
     record Drain(long votes, long messages, double fillSeconds, int workers, double seconds, double votesPerSecond,
                  double countingSeconds, double countingVotesPerSecond, long counted, boolean exact,
-                 Map<String, Double> cpuSeconds, double machineBusyPercent, List<String> busiestOthers) {
+                 Map<String, Double> cpuSeconds, double machineBusyPercent, List<String> busiestOthers, long walBytes) {
+        /** PostgreSQL's WAL per vote counted: what one primary must write, and replicas receive, per vote. */
+        double walBytesPerVote() {
+            return (double) walBytes / Math.max(1, counted);
+        }
     }
 
     /** The bare JDK server ({@link BareServer}) under the same client: the ceiling any handler has here. */

@@ -59,6 +59,11 @@ public final class Ledger implements AutoCloseable {
         return queryLong("SELECT coalesce(sum(votes), 0) FROM candidate_counts WHERE poll_id = ?", pollId);
     }
 
+    /** Bytes PostgreSQL has written to its WAL since it was created: the difference of two reads is what was written between them. */
+    public long walPosition() {
+        return queryLong("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+    }
+
     public Exactness exactness(long pollId) {
         // one statement, one snapshot: a commit landing between two reads cannot make rows and counts differ
         String sql = """
@@ -125,9 +130,11 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private long queryLong(String sql, long parameter) {
+    private long queryLong(String sql, long... parameters) {
         try (var connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setLong(i + 1, parameters[i]);
+            }
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -21,7 +21,7 @@ class BenchReportTest {
     }
 
     private static BenchResult.Drain drain(double rate, boolean exact) {
-        return new BenchResult.Drain(1_000_000, 2_000, 4, 1, 1_000_000 / rate, rate, 20, 50_000, 1_000_000, exact, CPU, 98, List.of());
+        return new BenchResult.Drain(1_000_000, 2_000, 4, 1, 1_000_000 / rate, rate, 20, 50_000, 1_000_000, exact, CPU, 98, List.of(), 412_000_000);
     }
 
     private static final List<BenchResult.BarePhase> BARE = List.of(
@@ -64,6 +64,7 @@ class BenchReportTest {
         assertTrue(markdown.contains("| 50 | 20,000 | 2.0 | 8.0 | 0.60× |"), markdown);
         assertTrue(markdown.contains("| 1,000 | 14,000 | 60.0 | 300.0 | – |"), markdown);
         assertTrue(markdown.contains("| drain 1,000,000 votes, 1 worker |"), markdown);
+        assertTrue(markdown.contains("PostgreSQL write 412 bytes of WAL per vote"), markdown);
         assertTrue(markdown.contains("commit abc1234 with uncommitted changes"), markdown);
     }
 }
