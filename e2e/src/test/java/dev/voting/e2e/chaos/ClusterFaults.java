@@ -6,6 +6,7 @@ import dev.voting.testkit.process.Processes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -89,7 +90,10 @@ final class ClusterFaults {
     List<Struck> strike() throws Exception {
         LocalRabbitCluster rabbit = engines.rabbit();
         Processes.sleep(quiet);
-        int leader = rabbit.replicas(1).get(FailoverApps.QUEUE).leader();
+        Map<String, LocalRabbitCluster.Replicas> queues = rabbit.replicas(1);
+        int leader = queues.get(FailoverApps.QUEUE).leader();
+        boolean replicated = queues.get(FailoverApps.QUEUE).members() == 3 && queues.get(FailoverApps.QUEUE + ".dlq").members() == 3;
+        timeline.note("queues: %s", queues);
         rabbit.kill(leader);
         long killed = timeline.note("RabbitMQ node %d, the queue leader's: kill -9", leader);
         Processes.sleep(NODE_DOWN);
@@ -98,7 +102,8 @@ final class ClusterFaults {
         long back = timeline.note("node %d back", leader);
         String newLeader = "new leader on node " + rabbit.replicas(leader).get(FailoverApps.QUEUE).leader();
         add("RabbitMQ queue leader's node kill -9, restarted", killed, killed + SETTLE.toNanos(), restarting,
-                newLeader + ", restart took " + seconds(restarting, back), Expect.TAKEN);
+                "queue and DLQ on 3 nodes: " + replicated + ", " + newLeader + ", restart took " + seconds(restarting, back),
+                replicated, Expect.TAKEN);
 
         Processes.sleep(quiet);
         int current = rabbit.replicas(leader).get(FailoverApps.QUEUE).leader();
