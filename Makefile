@@ -26,7 +26,7 @@ help:
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
 	@echo "make test-cluster  ~4 min: a 3-node RabbitMQ cluster loses the leader's node, then its majority; a PostgreSQL primary dies, its replica is promoted; exact counts"
 	@echo "make chaos       ~2 min of votes under 15 injected faults; prints lost/phantom/double-counted and untrue answers (all 0)"
-	@echo "make chaos-cluster  ~4 min: every engine replicated, HAProxy in front of 2 APIs; each engine's failover in turn under load; exact counts"
+	@echo "make chaos-cluster  ~5 min: every engine replicated, HAProxy in front of 2 APIs; each engine's failover in turn under load; exact counts"
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
@@ -79,7 +79,7 @@ chaos:
 # CLUSTER_CHAOS_SECONDS sets the length of the load.
 chaos-cluster:
 	$(MVN) -pl e2e -am verify -Dit.test=ClusterChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-		-Dfailsafe.failIfNoSpecifiedTests=false -Dcluster.chaos.seconds=$(or $(CLUSTER_CHAOS_SECONDS),180)
+		-Dfailsafe.failIfNoSpecifiedTests=false -Dcluster.chaos.seconds=$(or $(CLUSTER_CHAOS_SECONDS),200)
 	@cat e2e/target/cluster-chaos/summary.txt
 
 # Three RabbitMQ nodes (run as the rabbitmq user), then a PostgreSQL primary and replica, each with the

@@ -31,7 +31,7 @@ for i in $(seq 1 "$apis"); do
   API_PORT=$((base + i - 1)) API_METRICS_PORT=$((9200 + i)) "$java" ${API_JAVA_OPTS:-} -jar api/target/voting-api.jar \
     > "$run/api-$i.log" 2>&1 &
   pids+=($!)
-  servers+="    server api-$i 127.0.0.1:$((base + i - 1)) check"$'\n'
+  servers+="    server api-$i 127.0.0.1:$((base + i - 1)) check"$'\n'"    server api-$i-backup 127.0.0.1:$((base + i - 1)) backup"$'\n'
 done
 for i in $(seq 1 "$workers"); do
   WORKER_METRICS_PORT=$((9300 + i)) "$java" ${WORKER_JAVA_OPTS:-} -jar worker/target/voting-worker.jar > "$run/worker-$i.log" 2>&1 &

@@ -204,7 +204,8 @@ final class ChaosRun {
         byFault.forEach((fault, counts) -> note("           after %s: %s", fault, counts));
     }
 
-    private static String describe(LoadGenerator.Outcome o, long start) {
+    /** One answer as a line of {@code answers.log}: when it was sent, to which API, what it was told. */
+    static String describe(LoadGenerator.Outcome o, long start) {
         return String.format("t=%6.2f s (%+.2f s) api-%d poll=%d voter=%s candidate=%d%s -> %d %s voteId=%s candidateId=%s detail=%s",
                 (o.sentAt() - start) / 1e9, (o.answeredAt() - o.sentAt()) / 1e9, o.api(), o.attempt().pollId(),
                 o.attempt().voter(), o.attempt().candidateId(), o.retry() ? " (retry)" : "", o.status(), o.type(), o.voteId(),

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -24,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed and the replica promoted, the Redis master is killed, an API process is killed and
  * restarted, and at last two RabbitMQ nodes die at once. Every answer must be true, every accepted
  * vote counted exactly once in PostgreSQL and Redis; votes are taken while a majority of nodes is
- * up and answered 503 with {@code Retry-After} while it is not. CI runs 90 s of load; {@code make
- * chaos-cluster} 180 s ({@code -Dcluster.chaos.seconds}).
+ * up and answered 503 with {@code Retry-After} while it is not. CI runs 110 s of load; {@code make
+ * chaos-cluster} 200 s ({@code -Dcluster.chaos.seconds}).
  */
 class ClusterChaosIT {
     private static final int VOTES_PER_SECOND = 100;
@@ -36,7 +37,7 @@ class ClusterChaosIT {
             throw Services.missing("the cluster chaos test needs rabbitmq-server (run as root), PostgreSQL 15, redis-server "
                     + "and haproxy installed locally");
         }
-        int seconds = Integer.getInteger("cluster.chaos.seconds", 90);
+        int seconds = Integer.getInteger("cluster.chaos.seconds", 110);
         Path home = Path.of("target", "cluster-chaos").toAbsolutePath();
         ChaosCluster.deleteRecursively(home);
         Files.createDirectories(home);
@@ -69,6 +70,8 @@ class ClusterChaosIT {
                 settled = apps.settle(voting, load, timeline, database, polls);
             }
             Verdict verdict = settled.verdict();
+            Files.write(home.resolve("answers.log"), load.outcomes().stream()
+                    .sorted(Comparator.comparingLong(LoadGenerator.Outcome::sentAt)).map(o -> ChaosRun.describe(o, start)).toList());
             List<String> summary = new ArrayList<>(List.of(verdict.line()));
             for (ClusterFaults.Struck s : struck) {
                 summary.add(s.describe());

@@ -82,8 +82,8 @@ final class ClusterFaults {
         this.load = load;
         this.timeline = timeline;
         this.loadEnds = start + Duration.ofSeconds(seconds).toNanos();
-        // 90 s of load: ~4 s between faults; 180 s: ~17 s
-        this.quiet = Duration.ofMillis(Math.max(3_000, (seconds - 62) * 1_000L / 7));
+        // the faults themselves take ~75 s on two busy cores; 110 s of load leaves ~6 s between them, 200 s ~21 s
+        this.quiet = Duration.ofMillis(Math.max(3_000, (seconds - 75) * 1_000L / 6));
     }
 
     /** Strikes every fault in turn; returns them once the last one's engines are back. */
@@ -128,7 +128,7 @@ final class ClusterFaults {
         long promoted = timeline.note("replica promoted");
         add("PostgreSQL primary kill -9, replica promoted after " + NO_PRIMARY.toSeconds() + " s", primaryKilled, primaryKilled,
                 promoted + SETTLE.toNanos(), "promotion took " + seconds(promoting, promoted) + ", " + listed
-                        + " polls listed without a primary", listed >= 2, Expect.TAKEN);
+                        + " polls listed without a primary", listed >= 2, Expect.RECOVERS);
 
         Processes.sleep(quiet);
         int replicaPort = engines.redis().replicaPort();
@@ -151,12 +151,13 @@ final class ClusterFaults {
         add("API process kill -9, restarted 3 s later", apiKilled, apiKilled, apiBack + SETTLE.toNanos(),
                 "restart took " + seconds(apiKilled, apiBack), Expect.TAKEN);
 
-        long wait = loadEnds - NO_MAJORITY.toNanos() - System.nanoTime();
-        if (wait < 0) {
+        // the last window must not overlap the one before, and needs load to judge
+        long late = apiBack + SETTLE.toNanos() - (loadEnds - NO_MAJORITY.toNanos());
+        if (late > 0) {
             throw new IllegalStateException(String.format("the faults ran %.1f s past their time: no load would be left "
-                    + "for the loss of the majority", -wait / 1e9));
+                    + "for the loss of the majority (a longer run gives them room)", late / 1e9));
         }
-        Processes.sleep(Duration.ofNanos(wait));
+        Processes.sleep(Duration.ofNanos(Math.max(0, loadEnds - NO_MAJORITY.toNanos() - System.nanoTime())));
         List<Integer> two = List.of(1, 2);
         two.forEach(rabbit::kill);
         long majorityLost = timeline.note("RabbitMQ nodes %s: kill -9, no majority", two);

@@ -63,10 +63,11 @@ public final class LocalHaproxy implements AutoCloseable {
         return this;
     }
 
-    /** The template with its listening address and one checked server line per backend port. */
+    /** The template with its listening address and, per backend port, a checked server and an unchecked backup. */
     static String config(String template, int port, List<Integer> backends) {
         String servers = IntStream.range(0, backends.size())
-                .mapToObj(i -> "    server api-" + (i + 1) + " 127.0.0.1:" + backends.get(i) + " check")
+                .mapToObj(i -> "    server api-" + (i + 1) + " 127.0.0.1:" + backends.get(i) + " check\n"
+                        + "    server api-" + (i + 1) + "-backup 127.0.0.1:" + backends.get(i) + " backup")
                 .collect(Collectors.joining("\n"));
         return template.replace("@BIND@", "127.0.0.1:" + port).replace("@SERVERS@", servers);
     }
