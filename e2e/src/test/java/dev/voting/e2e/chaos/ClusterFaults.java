@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The faults of {@link ClusterChaosIT}, one after the other, each after a quiet spell that grows with
@@ -45,7 +46,7 @@ final class ClusterFaults {
      * A fault as it happened: when it struck and the window of votes it is judged by ({@link System#nanoTime()}),
      * what was measured, whether what it is checked by besides the votes held, and what must hold for the votes.
      */
-    record Struck(String name, long at, long from, long to, String measured, boolean observed, Expect expect, LoadGenerator load) {
+    record Struck(String name, long at, long from, long to, Supplier<String> measured, boolean observed, Expect expect, LoadGenerator load) {
         Window window() {
             return Window.of(load.outcomes(), from, to);
         }
@@ -55,7 +56,7 @@ final class ClusterFaults {
         }
 
         String describe() {
-            return String.format("%-52s %s; %s; votes %s: %s -> %s", name, measured, lastNotTaken(), expect, window(),
+            return String.format("%-52s %s; %s; votes %s: %s -> %s", name, measured.get(), lastNotTaken(), expect, window(),
                     held() ? "held" : "FAILED");
         }
 
@@ -102,7 +103,7 @@ final class ClusterFaults {
         long back = timeline.note("node %d back", leader);
         String newLeader = "new leader on node " + rabbit.replicas(leader).get(FailoverApps.QUEUE).leader();
         add("RabbitMQ queue leader's node kill -9, restarted", killed, killed + SETTLE.toNanos(), restarting,
-                "queue and DLQ on 3 nodes: " + replicated + ", " + newLeader + ", restart took " + seconds(restarting, back),
+                () -> "queue and DLQ on 3 nodes: " + replicated + ", " + newLeader + ", restart took " + seconds(restarting, back),
                 replicated, Expect.TAKEN);
 
         Processes.sleep(quiet);
@@ -113,8 +114,12 @@ final class ClusterFaults {
         Processes.sleep(NODE_PAUSED);
         rabbit.resume(frozen);
         long resumed = timeline.note("node %d: SIGCONT", frozen);
-        add("RabbitMQ node frozen (SIGSTOP) " + NODE_PAUSED.toSeconds() + " s", paused, paused + SETTLE.toNanos(), resumed,
-                "node " + frozen + ", leader on " + current, Expect.RECOVERS);
+        // The APIs hold one connection each, to the first node in RABBITMQ_URL that answered: when that is the
+        // frozen one, their votes are answered 503 outcome_unknown (with Retry-After) until SIGCONT, as AMQP
+        // heartbeats (10 s) notice a hung node only after two of them. Judged: every answer true, votes taken again after.
+        add("RabbitMQ node frozen (SIGSTOP) " + NODE_PAUSED.toSeconds() + " s", paused, paused + SETTLE.toNanos(),
+                resumed + SETTLE.toNanos(), () -> "node " + frozen + ", leader on " + current + "; " + taken(paused, resumed)
+                        + " votes taken while frozen", Expect.RECOVERS);
 
         Processes.sleep(quiet);
         engines.primary().kill();
@@ -127,7 +132,7 @@ final class ClusterFaults {
         engines.replica().promote();
         long promoted = timeline.note("replica promoted");
         add("PostgreSQL primary kill -9, replica promoted after " + NO_PRIMARY.toSeconds() + " s", primaryKilled, primaryKilled,
-                promoted + SETTLE.toNanos(), "promotion took " + seconds(promoting, promoted) + ", " + listed
+                promoted + SETTLE.toNanos(), () -> "promotion took " + seconds(promoting, promoted) + ", " + listed
                         + " polls listed without a primary", listed >= 2, Expect.RECOVERS);
 
         Processes.sleep(quiet);
@@ -140,7 +145,7 @@ final class ClusterFaults {
         }
         long redisPromoted = timeline.note("the Sentinels name the replica master");
         add("Redis master kill -9, Sentinels promote the replica", masterKilled, masterKilled, redisPromoted + SETTLE.toNanos(),
-                "replica named master after " + seconds(masterKilled, redisPromoted), Expect.RECOVERS);
+                () -> "replica named master after " + seconds(masterKilled, redisPromoted), Expect.RECOVERS);
 
         Processes.sleep(quiet);
         apps.api(1).kill();
@@ -149,7 +154,7 @@ final class ClusterFaults {
         apps.restartApi(1);
         long apiBack = timeline.note("API process 1 restarted and listening");
         add("API process kill -9, restarted 3 s later", apiKilled, apiKilled, apiBack + SETTLE.toNanos(),
-                "restart took " + seconds(apiKilled, apiBack), Expect.TAKEN);
+                () -> "restart took " + seconds(apiKilled, apiBack), Expect.TAKEN);
 
         // the last window must not overlap the one before, and needs load to judge
         long late = apiBack + SETTLE.toNanos() - (loadEnds - NO_MAJORITY.toNanos());
@@ -167,16 +172,22 @@ final class ClusterFaults {
                 .toArray(CompletableFuture[]::new)).join();
         long restarted = timeline.note("nodes %s back", two);
         add("RabbitMQ two nodes of three kill -9, restarted", majorityLost, majorityLost + SETTLE.toNanos(), majorityBack,
-                "restart took " + seconds(majorityBack, restarted), Expect.REFUSED);
+                () -> "restart took " + seconds(majorityBack, restarted), Expect.REFUSED);
         return List.copyOf(struck);
     }
 
-    private void add(String name, long at, long from, long to, String measured, Expect expect) {
+    private void add(String name, long at, long from, long to, Supplier<String> measured, Expect expect) {
         add(name, at, from, to, measured, true, expect);
     }
 
-    private void add(String name, long at, long from, long to, String measured, boolean observed, Expect expect) {
+    private void add(String name, long at, long from, long to, Supplier<String> measured, boolean observed, Expect expect) {
         struck.add(new Struck(name, at, from, to, measured, observed, expect, load));
+    }
+
+    /** How many of the votes sent between two instants were taken, as "75 of 1101". */
+    private String taken(long from, long to) {
+        Window window = Window.of(load.outcomes(), from, to);
+        return window.accepted() + " of " + window.attempts();
     }
 
     private static String seconds(long from, long to) {
