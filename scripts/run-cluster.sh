@@ -28,7 +28,8 @@ trap 'exit 130' INT TERM
 
 servers=""
 for i in $(seq 1 "$apis"); do
-  API_PORT=$((base + i - 1)) API_METRICS_PORT=$((9200 + i)) "$java" ${API_JAVA_OPTS:-} -jar api/target/voting-api.jar \
+  # HAProxy's X-Forwarded-For names the client, whose address the per-address limits then count
+  TRUSTED_PROXIES=127.0.0.1/32 API_PORT=$((base + i - 1)) API_METRICS_PORT=$((9200 + i)) "$java" ${API_JAVA_OPTS:-} -jar api/target/voting-api.jar \
     > "$run/api-$i.log" 2>&1 &
   pids+=($!)
   servers+="    server api-$i 127.0.0.1:$((base + i - 1)) check"$'\n'"    server api-$i-backup 127.0.0.1:$((base + i - 1)) backup"$'\n'
@@ -39,7 +40,7 @@ for i in $(seq 1 "$workers"); do
 done
 
 template="$(<deploy/haproxy/haproxy.cfg.template)"
-config="${template//@BIND@/0.0.0.0:$port}"
+config="${template//@BIND@/127.0.0.1:$port}"
 printf '%s\n' "${config//@SERVERS@/${servers%$'\n'}}" > "$run/haproxy.cfg"
 "$haproxy" -c -q -f "$run/haproxy.cfg"
 "$haproxy" -f "$run/haproxy.cfg" -D -p "$run/haproxy.pid"
