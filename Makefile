@@ -82,7 +82,8 @@ chaos-cluster:
 		-Dfailsafe.failIfNoSpecifiedTests=false -Dcluster.chaos.seconds=$(or $(CLUSTER_CHAOS_SECONDS),200)
 	@cat e2e/target/cluster-chaos/summary.txt
 
-# Three RabbitMQ nodes (run as the rabbitmq user), then a PostgreSQL primary and replica, each with the
+# Not in ./mvnw verify (ClusterChaosIT strikes the same faults there). Three RabbitMQ nodes (run as the
+# rabbitmq user), then a PostgreSQL primary and replica, each with the
 # other engines of its own on free loopback ports (data under e2e/target), one API and two workers.
 test-cluster:
 	$(MVN) -pl e2e -am verify -Dit.test='RabbitClusterIT,PostgresFailoverIT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
