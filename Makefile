@@ -14,10 +14,11 @@ LOADTEST_JAR := loadtest/target/voting-loadtest.jar
 SOURCES := $(shell find pom.xml sql shared/src shared/pom.xml api/src api/pom.xml worker/src worker/pom.xml -type f 2>/dev/null)
 LOADTEST_SOURCES := $(shell find loadtest/pom.xml loadtest/src -type f 2>/dev/null)
 
-.PHONY: help build test run run-api run-worker migrate token clean chaos test-cluster dlq dlq-replay loadtest loadtest-smoke bench bench-queue up down
+.PHONY: help build test run run-cluster run-api run-worker migrate token clean chaos chaos-cluster test-cluster dlq dlq-replay loadtest loadtest-smoke bench bench-queue up down
 
 help:
 	@echo "make run         migrations, demo poll, API on :8000 and one worker (Ctrl-C stops)"
+	@echo "make run-cluster HAProxy on :8000 in front of 2 API processes (:8001, :8002) and 3 workers, on the local services (Ctrl-C stops)"
 	@echo "make test        unit, integration and end-to-end tests against the local services"
 	@echo "make build       the API and worker jars"
 	@echo "make run-api     the API alone;  make run-worker  a worker (more on one machine: WORKER_METRICS_PORT=9101 make run-worker, ...)"
@@ -25,6 +26,7 @@ help:
 	@echo "make token SUB=alice [ROLES=admin] [TTL=3600]   a development token"
 	@echo "make test-cluster  ~4 min: a 3-node RabbitMQ cluster loses the leader's node, then its majority; a PostgreSQL primary dies, its replica is promoted; exact counts"
 	@echo "make chaos       ~2 min of votes under 15 injected faults; prints lost/phantom/double-counted and untrue answers (all 0)"
+	@echo "make chaos-cluster  ~5 min: every engine replicated, HAProxy in front of 2 APIs; each engine's failover in turn under load; exact counts"
 	@echo "make dlq         what is in <queue>.dlq, with the reason;  make dlq-replay  puts it back on the queue"
 	@echo "make loadtest    Gatling VoteStorm against BASE_URL (default :8000; started when nothing answers); RATE=, SIMULATION=PrimeTime|Soak"
 	@echo "make loadtest-smoke  ~20 s of gentle load on a system of its own: exactness and codes (part of make test)"
@@ -50,6 +52,10 @@ run: build .env
 		"JWT_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" > $@
 	@echo "created .env with a random JWT_SECRET_KEY"
 
+# HAProxy (deploy/haproxy) in front of APIS= API processes and WORKERS= workers on this machine's services.
+run-cluster: build .env
+	$(ENV) scripts/run-cluster.sh
+
 run-api: build
 	$(ENV) java $(API_JAVA_OPTS) -jar $(API_JAR)
 
@@ -69,7 +75,16 @@ chaos:
 		-Dfailsafe.failIfNoSpecifiedTests=false -Dchaos.seconds=$(or $(CHAOS_SECONDS),120)
 	@cat e2e/target/chaos/summary.txt
 
-# Three RabbitMQ nodes (run as the rabbitmq user), then a PostgreSQL primary and replica, each with the
+# Three RabbitMQ nodes, a PostgreSQL primary and replica, Redis behind three Sentinels, HAProxy in front of
+# two APIs and three workers, all of its own on free loopback ports (data under e2e/target/cluster-chaos);
+# CLUSTER_CHAOS_SECONDS sets the length of the load.
+chaos-cluster:
+	$(MVN) -pl e2e -am verify -Dit.test=ClusterChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false -Dcluster.chaos.seconds=$(or $(CLUSTER_CHAOS_SECONDS),200)
+	@cat e2e/target/cluster-chaos/summary.txt
+
+# Not in ./mvnw verify (ClusterChaosIT strikes the same faults there). Three RabbitMQ nodes (run as the
+# rabbitmq user), then a PostgreSQL primary and replica, each with the
 # other engines of its own on free loopback ports (data under e2e/target), one API and two workers.
 test-cluster:
 	$(MVN) -pl e2e -am verify -Dit.test='RabbitClusterIT,PostgresFailoverIT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.voting.e2e.chaos.LoadGenerator.Poll;
 import dev.voting.shared.json.Json;
-import dev.voting.shared.redis.CountsCache;
-import dev.voting.shared.redis.RedisClients;
-import dev.voting.shared.redis.RedisKeys;
 import dev.voting.testkit.process.Child;
 import dev.voting.worker.DeadLetters;
-import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +18,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +146,7 @@ final class ChaosRun {
             tables = Verdict.Tables.read(connection);
         }
         Map<Long, Long> pgCounts = tables.pgCounts();
-        Map<Long, Long> redisCounts = awaitRedis(cluster, load, polls, pgCounts);
+        Map<Long, Long> redisCounts = RedisLevel.await(cluster.config().redis(), load, polls, pgCounts);
         long dlq;
         long unexpected;
         Set<UUID> deadLettered = new HashSet<>();
@@ -209,7 +204,8 @@ final class ChaosRun {
         byFault.forEach((fault, counts) -> note("           after %s: %s", fault, counts));
     }
 
-    private static String describe(LoadGenerator.Outcome o, long start) {
+    /** One answer as a line of {@code answers.log}: when it was sent, to which API, what it was told. */
+    static String describe(LoadGenerator.Outcome o, long start) {
         return String.format("t=%6.2f s (%+.2f s) api-%d poll=%d voter=%s candidate=%d%s -> %d %s voteId=%s candidateId=%s detail=%s",
                 (o.sentAt() - start) / 1e9, (o.answeredAt() - o.sentAt()) / 1e9, o.api(), o.attempt().pollId(),
                 o.attempt().voter(), o.attempt().candidateId(), o.retry() ? " (retry)" : "", o.status(), o.type(), o.voteId(),
@@ -225,31 +221,6 @@ final class ChaosRun {
             }
         }
         return last == null ? "fault 00 (none yet)" : String.format("fault %02d (%s)", last.number(), last.name());
-    }
-
-    /**
-     * Redis is written after each commit and repaired by readers (a poll whose counts Redis lost, and
-     * that no batch touches any more, is refilled by the next read of its results once the API's
-     * results cache has expired): with a reader of every poll meanwhile, give it a few seconds to level.
-     */
-    private Map<Long, Long> awaitRedis(ChaosCluster cluster, LoadGenerator load, List<Poll> polls, Map<Long, Long> pgCounts)
-            throws IOException, InterruptedException {
-        CountsCache cache = new CountsCache(new RedisKeys(cluster.config().redis().keyPrefix()));
-        Map<Long, Long> redis = new HashMap<>();
-        try (UnifiedJedis client = RedisClients.create(cluster.config().redis())) {
-            for (int i = 0; i < 100; i++) {
-                for (Poll poll : polls) {
-                    load.get("/api/v1/polls/" + poll.id() + "/results");
-                }
-                redis.clear();
-                polls.forEach(poll -> redis.putAll(cache.read(client, poll.id())));
-                if (redis.equals(pgCounts)) {
-                    break;
-                }
-                pause(Duration.ofMillis(200));
-            }
-        }
-        return redis;
     }
 
     private void checkAlive(ChaosCluster cluster) {

@@ -3,6 +3,7 @@ package dev.voting.e2e.chaos;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.voting.e2e.chaos.LoadGenerator.Poll;
 import dev.voting.shared.amqp.Amqp;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Migrations;
@@ -26,31 +27,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One API process and two workers from the built jars, pointed at engines a failover test started
- * itself, and the exact check afterwards: every vote a client was told of, against PostgreSQL.
+ * API processes and workers from the built jars (one API and two workers unless told otherwise),
+ * pointed at engines a failover test started itself, and the exact check afterwards: every vote a
+ * client was told of, against PostgreSQL (and Redis, when asked).
  */
 final class FailoverApps implements AutoCloseable {
     static final String QUEUE = "votes";
 
     private final Map<String, String> environment = new HashMap<>();
-    private final int apiPort = Ports.free();
+    private final List<Integer> apiPorts = new ArrayList<>();
+    private final List<Child> apis = new ArrayList<>();
     private final List<Child> processes = new ArrayList<>();
 
     /** {@code overrides} name the engines: DATABASE_URL, REDIS_URL, RABBITMQ_URL, ... */
     FailoverApps(Path logs, Map<String, String> overrides) {
+        this(logs, overrides, 1, 2);
+    }
+
+    FailoverApps(Path logs, Map<String, String> overrides, int apiCount, int workerCount) {
         environment.put("DATABASE_POOL_SIZE", "4");
         environment.put("RABBITMQ_QUEUE_NAME", QUEUE);
         environment.put("JWT_SECRET_KEY", Tokens.SECRET);
         environment.put("API_HOST", "127.0.0.1");
         environment.put("WORKER_METRICS_PORT", "0");
+        environment.put("API_METRICS_PORT", "0");
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");  // the load comes from one address
         environment.put("RESULTS_CACHE_TTL_SECONDS", "0");
         environment.put("PUBLISH_CONFIRM_TIMEOUT_MS", "1500");
         environment.putAll(overrides);
-        Map<String, String> api = new HashMap<>(environment);
-        api.put("API_PORT", Integer.toString(apiPort));
-        processes.add(JavaApp.process("api", JavaApp.jar("api", "voting-api.jar"), api, logs));
-        for (int i = 1; i <= 2; i++) {
+        for (int i = 1; i <= apiCount; i++) {
+            int port = Ports.free();
+            Map<String, String> api = new HashMap<>(environment);
+            api.put("API_PORT", Integer.toString(port));
+            apiPorts.add(port);
+            apis.add(JavaApp.process(apiCount == 1 ? "api" : "api-" + i, JavaApp.jar("api", "voting-api.jar"), api, logs));
+        }
+        processes.addAll(apis);
+        for (int i = 1; i <= workerCount; i++) {
             processes.add(JavaApp.process("worker-" + i, JavaApp.jar("worker", "voting-worker.jar"), environment, logs));
         }
     }
@@ -60,8 +73,24 @@ final class FailoverApps implements AutoCloseable {
             Migrations.apply(database, "public");
         }
         processes.forEach(Child::start);
-        Processes.awaitPort(processes.getFirst(), apiPort, Duration.ofSeconds(60));
+        for (int i = 1; i <= apis.size(); i++) {
+            Processes.awaitPort(api(i), apiPorts.get(i - 1), Duration.ofSeconds(60));
+        }
         return this;
+    }
+
+    /** API process {@code number} (1, 2, ...) again after a crash, once it listens. */
+    void restartApi(int number) {
+        api(number).start();
+        Processes.awaitPort(api(number), apiPorts.get(number - 1), Duration.ofSeconds(60));
+    }
+
+    Child api(int number) {
+        return apis.get(number - 1);
+    }
+
+    List<Integer> apiPorts() {
+        return List.copyOf(apiPorts);
     }
 
     Config config() {
@@ -69,7 +98,7 @@ final class FailoverApps implements AutoCloseable {
     }
 
     int apiPort() {
-        return apiPort;
+        return apiPorts.getFirst();
     }
 
     List<Long> pids() {
@@ -113,20 +142,26 @@ final class FailoverApps implements AutoCloseable {
      * {@code database}, then judges what the clients were told against it.
      */
     Settled settle(Thread voting, LoadGenerator load, Timeline timeline, java.sql.Connection database) throws Exception {
+        return settle(voting, load, timeline, database, List.of());
+    }
+
+    /** As above, and Redis's counts of {@code redisPolls} are judged against PostgreSQL's once they had time to level. */
+    Settled settle(Thread voting, LoadGenerator load, Timeline timeline, java.sql.Connection database, List<Poll> redisPolls)
+            throws Exception {
         voting.join(Duration.ofSeconds(120));
         timeline.note("load finished");
         int unresolved = load.resolveUnknowns(Duration.ofSeconds(60));
         timeline.note("unclear outcomes resolved (%d unresolved)", unresolved);
         awaitDrained(database, Duration.ofSeconds(90));
-        return new Settled(judge(database, load, unresolved), messagesReady(QUEUE + ".dlq"));
-    }
-
-    /** What the clients were told, held against PostgreSQL; Redis is not judged here (its count map is PostgreSQL's). */
-    static Verdict judge(java.sql.Connection database, LoadGenerator load, int unresolved) throws SQLException {
+        timeline.note("queue drained");
         Verdict.Tables tables = Verdict.Tables.read(database);
+        // Redis unjudged: its count map is PostgreSQL's
+        Map<Long, Long> redis = redisPolls.isEmpty() ? tables.pgCounts()
+                : RedisLevel.await(config().redis(), load, redisPolls, tables.pgCounts());
         int attempts = (int) load.outcomes().stream().filter(o -> !o.retry()).count();
-        return Verdict.of(attempts, load.outcomes(), tables.rows(), tables.rejected(), tables.pgCounts(), tables.rowCounts(),
-                tables.pgCounts(), 0, 0, 0, unresolved, load.closedAt(), java.util.Set.of());
+        Verdict verdict = Verdict.of(attempts, load.outcomes(), tables.rows(), tables.rejected(), tables.pgCounts(),
+                tables.rowCounts(), redis, 0, 0, 0, unresolved, load.closedAt(), java.util.Set.of());
+        return new Settled(verdict, messagesReady(QUEUE + ".dlq"));
     }
 
     static long count(java.sql.Connection database, String sql) throws SQLException {

@@ -2,6 +2,7 @@ package dev.voting.e2e.chaos;
 
 import dev.voting.e2e.chaos.LoadGenerator.Kind;
 import dev.voting.e2e.chaos.LoadGenerator.Outcome;
+import org.junit.jupiter.api.function.Executable;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What the clients were told, held against what PostgreSQL and Redis hold at the end.
@@ -156,6 +159,25 @@ record Verdict(int attempts, int retries, long accepted, long counted, long lost
         return new Verdict(attempts, retries, accepted, rows.size(), lost, phantom, doubleCounted, redisMismatch, dlq,
                 unexpectedDeadLetters, faults, unavailable, unavailableWithoutRetryAfter, outcomeUnknown, otherServerErrors,
                 unresolved, Map.copyOf(byKind), Truth.of(outcomes, rows, rejected, closedAt, deadLettered));
+    }
+
+    /**
+     * What every chaos run must show, whatever its faults: each unclear outcome resolved, each 503 with
+     * {@code Retry-After}, nothing lost, phantom or counted twice, Redis level with PostgreSQL, every
+     * answer true for its voter ({@code truth.log} names the untrue ones).
+     */
+    List<Executable> exactlyOnce() {
+        return List.of(
+                () -> assertEquals(0, unresolved, "every unclear outcome got a definite answer on retry"),
+                () -> assertEquals(0, unavailableWithoutRetryAfter, "every 503 carries Retry-After"),
+                () -> assertEquals(0, lost, "lost"),
+                () -> assertEquals(0, phantom, "phantom"),
+                () -> assertEquals(0, doubleCounted, "double counted"),
+                () -> assertEquals(0, redisMismatch, "Redis differs from PostgreSQL"),
+                () -> assertEquals(0, truth.acceptedNotCounted(), "202s whose vote is not counted"),
+                () -> assertEquals(0, truth.notRecordedCounted(), "'not recorded' 503s whose vote is counted"),
+                () -> assertEquals(0, truth.alreadyVotedWrong(), "409 already_voted not naming the counted vote"),
+                () -> assertEquals(0, truth.closedEarly(), "poll_closed only after the close"));
     }
 
     String line() {

@@ -36,12 +36,21 @@ public final class LocalRabbitCluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
 
     public LocalRabbitCluster(Path home, int size) {
+        this(home, size, Duration.ofSeconds(60));
+    }
+
+    /**
+     * {@code netTicktime}: how long a node that stopped answering (hung, not dead) takes to be noticed
+     * by the others; Erlang's default is 60 s, which a test that pauses a node lowers.
+     */
+    public LocalRabbitCluster(Path home, int size, Duration netTicktime) {
         this.home = home.toAbsolutePath();
         List<Integer> ports = IntStream.range(0, size).mapToObj(i -> Ports.free()).toList();
         // unique in the machine's shared epmd, where other tests register nodes too
         List<String> names = ports.stream().map(port -> "cluster" + port + "@localhost").toList();
         StringBuilder peers = new StringBuilder("cluster_formation.peer_discovery_backend = classic_config\n"
-                + "cluster_formation.discovery_retry_limit = 60\n");
+                + "cluster_formation.discovery_retry_limit = 60\n"
+                + "net_ticktime = " + netTicktime.toSeconds() + "\n");
         for (int i = 0; i < size; i++) {
             peers.append("cluster_formation.classic_config.nodes.").append(i + 1).append(" = ").append(names.get(i)).append('\n');
         }
@@ -106,6 +115,15 @@ public final class LocalRabbitCluster implements AutoCloseable {
     /** {@code kill -9} of node {@code number}'s Erlang VM. */
     public void kill(int number) {
         node(number).server().kill();
+    }
+
+    /** SIGSTOP of node {@code number}'s Erlang VM: it holds its sockets and answers nothing until {@link #resume}. */
+    public void pause(int number) {
+        node(number).server().pause();
+    }
+
+    public void resume(int number) {
+        node(number).server().resume();
     }
 
     /** Every node in one URL, as {@code RABBITMQ_URL} takes it. */

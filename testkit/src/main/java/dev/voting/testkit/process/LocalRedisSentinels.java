@@ -33,6 +33,10 @@ public final class LocalRedisSentinels implements AutoCloseable {
         this.home = home.toAbsolutePath();
     }
 
+    public static boolean available() {
+        return LocalRedis.available();
+    }
+
     public LocalRedisSentinels start() {
         master = server("redis-master", masterPort, List.of());
         server("redis-replica", replicaPort, List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
