@@ -8,8 +8,12 @@ import dev.voting.shared.lifecycle.Dependency;
 import dev.voting.shared.lifecycle.StartupException;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * Opens AMQP connections on the classic blocking IO (the Netty IO logs errors on Java
  * 25). Recovery is the caller's job: the publisher and the consumer each know what an interrupted
  * connection means for the work they hold, the library does not. Each new connection goes to the
- * first node of {@code RABBITMQ_URL} that answers, so a reconnect after a node died lands on a live one.
+ * first node of {@code RABBITMQ_URL} that answers, so a reconnect after a node died lands on a live one;
+ * a node the caller gave up on (it stopped answering without closing) is tried last.
  */
 public final class Amqp implements AutoCloseable {
     private final ConnectionFactory factory;
@@ -42,15 +47,45 @@ public final class Amqp implements AutoCloseable {
         factory.setSharedExecutor(dispatch);
         factory.setAutomaticRecoveryEnabled(false);
         factory.setConnectionTimeout(5_000);
+        // A hung node's kernel still accepts the TCP connection: the AMQP handshake is what times out, then the next node is tried.
+        factory.setHandshakeTimeout(5_000);
         factory.setRequestedHeartbeat(10);
     }
 
     /** Opens a connection, failing with an {@link IOException} the caller may retry. */
     public Connection connect(String name) throws IOException {
+        return connect(name, null);
+    }
+
+    /** Opens a connection, trying {@code givenUp} (a node that stopped answering; may be null) after every other node. */
+    public Connection connect(String name, Address givenUp) throws IOException {
+        List<Address> order = new ArrayList<>(nodes);
+        if (order.remove(givenUp)) {
+            order.addLast(givenUp);
+        }
         try {
-            return factory.newConnection(nodes, name);
+            return factory.newConnection(order, name);
         } catch (TimeoutException e) {
             throw new IOException("connecting to RabbitMQ timed out", e);
+        }
+    }
+
+    /** The node of {@code RABBITMQ_URL} a connection is open to, or null when none matches (a name that no longer resolves to it). */
+    public Address nodeOf(Connection connection) {
+        for (Address node : nodes) {
+            int port = node.getPort() == -1 ? factory.getPort() : node.getPort();
+            if (port == connection.getPort() && resolvesTo(node.getHost(), connection.getAddress())) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static boolean resolvesTo(String host, InetAddress address) {
+        try {
+            return Arrays.asList(InetAddress.getAllByName(host)).contains(address);
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.voting.shared.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
@@ -10,9 +14,12 @@ import java.io.IOException;
  * from it by their single owner thread and never shared.
  */
 public final class ConnectionHolder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHolder.class);
     private final Amqp amqp;
     private final String name;
     private Connection connection;
+    /** The node of a connection given up on: the next connection tries it last. */
+    private Address givenUp;
 
     public ConnectionHolder(Amqp amqp, String name, Connection first) {
         this.amqp = amqp;
@@ -22,13 +29,27 @@ public final class ConnectionHolder implements AutoCloseable {
 
     public synchronized Channel openChannel() throws IOException {
         if (connection == null || !connection.isOpen()) {
-            connection = amqp.connect(name);
+            connection = amqp.connect(name, givenUp);
         }
         return connection.createChannel();
     }
 
     public synchronized boolean isOpen() {
         return connection != null && connection.isOpen();
+    }
+
+    /**
+     * Gives the connection up because its node stopped answering while the TCP connection stays up (a
+     * hung or paused node is noticed by heartbeats only after two of them): it is dropped, which fails
+     * what its channels had not confirmed, and the next channel comes from a connection to another node.
+     */
+    public synchronized void giveUp(String why) {
+        if (connection != null && connection.isOpen()) {
+            givenUp = amqp.nodeOf(connection);
+            log.warn("{}: giving up the connection to RabbitMQ at {}:{}: {}; the next one tries the other nodes first",
+                    name, connection.getAddress().getHostAddress(), connection.getPort(), why);
+            connection.abort();
+        }
     }
 
     /** Drops the connection without a goodbye, as a crash would (used by fault-injection tests). */
