@@ -24,6 +24,8 @@ final class ConfirmChannel {
     private final PublishLane.Destination destination;
     private final Unconfirmed unconfirmed;
     private volatile Channel channel;
+    /** The last channel given up with its connection: its death, which follows, must not touch the new channel's messages. */
+    private volatile Channel givenUp;
     /** The broker nacked a message on {@link #channel}: the next message goes out on a fresh one. */
     private volatile boolean refused;
 
@@ -36,10 +38,13 @@ final class ConfirmChannel {
     /** The open channel, or a new one when there is none or it died. */
     Channel open() throws IOException {
         Channel current = channel;
-        if (current != null && current.isOpen() && !refused) {
+        boolean connectionGivenUp = current != null && !destination.connection().holds(current.getConnection());
+        if (current != null && current.isOpen() && !refused && !connectionGivenUp) {
             return current;
         }
-        if (current != null && refused) {
+        if (connectionGivenUp) {  // another lane gave the connection up: this channel dies with it
+            giveUpConnection("the connection was given up");
+        } else if (current != null && refused) {
             // A channel that published first while a quorum queue's leader was gone keeps being nacked until that
             // node is back (RabbitMQ 3.10, seen in RabbitClusterIT); a new channel finds the new leader.
             log.debug("{}: the broker refused a message, publishing on a new channel", name);
@@ -100,8 +105,28 @@ final class ConfirmChannel {
         Channels.closeQuietly(channel, name);
     }
 
+    /**
+     * The node under this channel stopped confirming: what the channel had not confirmed is in doubt
+     * now, the next message goes out on a channel of a new connection to another node, and the old
+     * connection (with the other lanes' channels on it, which then die) is dropped.
+     */
+    void giveUpConnection(String why) {
+        Channel stale = channel;
+        if (stale == null) {
+            return;
+        }
+        givenUp = stale;
+        channel = null;
+        // The new channel numbers its messages from 1 again: nothing of the old one may stay in the table.
+        unconfirmed.abandon(PublishFailure.unconfirmed("the broker node stopped confirming before the vote's confirm"));
+        destination.connection().giveUp(stale.getConnection(), name + ": " + why);
+    }
+
     /** The broker may have queued what the dead channel had not confirmed. */
     private void died(Channel dead, ShutdownSignalException cause) {
+        if (dead == givenUp) {
+            return;  // its messages were put in doubt when it was given up; the table now holds the new channel's
+        }
         if (channel == dead) {
             channel = null;
         }

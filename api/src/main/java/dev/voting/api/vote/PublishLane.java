@@ -153,7 +153,11 @@ final class PublishLane implements Runnable {
             return;
         }
         lastWatch = now;
-        unconfirmed.expire(confirmTimeoutNanos, PublishFailure.unconfirmed("the broker did not confirm the vote in time"));
+        if (unconfirmed.expire(confirmTimeoutNanos, PublishFailure.unconfirmed("the broker did not confirm the vote in time")) > 0) {
+            // A node that takes messages and confirms none is hung, or cut off from its cluster, with its
+            // connection still up: heartbeats would take two intervals to say so. The next message goes to another node.
+            channel.giveUpConnection("no confirm within " + confirmTimeoutNanos / 1_000_000 + " ms");
+        }
         waiting.expire(confirmTimeoutNanos, PublishFailure.notQueued("the broker took no message for the vote in time"));
     }
 

@@ -94,16 +94,19 @@ final class Unconfirmed {
         return true;
     }
 
-    /** Fails every message whose oldest vote was handed over more than {@code timeoutNanos} ago. */
-    void expire(long timeoutNanos, PublishFailure failure) {
+    /** Fails every message whose oldest vote was handed over more than {@code timeoutNanos} ago; says how many. */
+    int expire(long timeoutNanos, PublishFailure failure) {
         long now = nanoTime.getAsLong();
+        int expired = 0;
         for (Map.Entry<Long, Message> entry : bySequence.entrySet()) {
             if (now - entry.getValue().votes().getFirst().submittedAt() > timeoutNanos
                     && bySequence.remove(entry.getKey(), entry.getValue())) {
                 permits.release();
                 fail(entry.getValue().votes(), failure);
+                expired++;
             }
         }
+        return expired;
     }
 
     /** Fails everything still unconfirmed (the channel died, or the API stops). */

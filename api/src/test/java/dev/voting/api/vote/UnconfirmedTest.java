@@ -83,11 +83,11 @@ class UnconfirmedTest {
         PublishFailure late = PublishFailure.unconfirmed("late");
 
         now += TIMEOUT;
-        table.expire(TIMEOUT, late);
+        assertEquals(0, table.expire(TIMEOUT, late), "exactly the timeout is not past it");
         assertFalse(batch.getFirst().confirmed().isDone(), "exactly the timeout is not past it");
 
         now += 1;
-        table.expire(TIMEOUT, late);
+        assertEquals(1, table.expire(TIMEOUT, late), "one message expired: the lane gives its connection up");
         assertTrue(failure(batch.getFirst()).mayBeQueued(), "a confirm may still come: in doubt, not refused");
         assertTrue(table.reserve(0) && table.reserve(0), "the expired message gave its permit back");
 

@@ -64,7 +64,7 @@ public final class Amqp implements AutoCloseable {
             order.addLast(givenUp);
         }
         try {
-            return factory.newConnection(order, name);
+            return factory.newConnection(order, name);  // in this order: without automatic recovery the client does not shuffle
         } catch (TimeoutException e) {
             throw new IOException("connecting to RabbitMQ timed out", e);
         }

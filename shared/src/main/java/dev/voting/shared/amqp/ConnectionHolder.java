@@ -15,6 +15,7 @@ import java.io.IOException;
  */
 public final class ConnectionHolder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHolder.class);
+    private static final int ABORT_WAIT_MILLIS = 200;
     private final Amqp amqp;
     private final String name;
     private Connection connection;
@@ -34,22 +35,31 @@ public final class ConnectionHolder implements AutoCloseable {
         return connection.createChannel();
     }
 
+    /** Whether {@code open} is the connection channels come from now (false once it was given up or replaced). */
+    public synchronized boolean holds(Connection open) {
+        return connection == open;
+    }
+
     public synchronized boolean isOpen() {
         return connection != null && connection.isOpen();
     }
 
     /**
-     * Gives the connection up because its node stopped answering while the TCP connection stays up (a
-     * hung or paused node is noticed by heartbeats only after two of them): it is dropped, which fails
-     * what its channels had not confirmed, and the next channel comes from a connection to another node.
+     * Gives {@code stale} up because its node stopped answering while the TCP connection stays up (a
+     * hung or paused node is noticed by heartbeats only after two of them): the next channel comes from
+     * a new connection that tries the other nodes first, and {@code stale} is dropped in the background,
+     * which kills its channels. Nothing happens when {@code stale} was already replaced.
      */
-    public synchronized void giveUp(String why) {
-        if (connection != null && connection.isOpen()) {
-            givenUp = amqp.nodeOf(connection);
-            log.warn("{}: giving up the connection to RabbitMQ at {}:{}: {}; the next one tries the other nodes first",
-                    name, connection.getAddress().getHostAddress(), connection.getPort(), why);
-            connection.abort();
+    public synchronized void giveUp(Connection stale, String why) {
+        if (connection != stale || stale == null) {
+            return;
         }
+        givenUp = amqp.nodeOf(stale);
+        connection = null;
+        log.warn("{}: giving up the connection to RabbitMQ at {}:{}: {}; the next one tries the other nodes first",
+                name, stale.getAddress().getHostAddress(), stale.getPort(), why);
+        // The close handshake cannot finish with a hung node: the socket is closed after a short wait.
+        Thread.ofVirtual().name("amqp-give-up").start(() -> stale.abort(ABORT_WAIT_MILLIS));
     }
 
     /** Drops the connection without a goodbye, as a crash would (used by fault-injection tests). */
