@@ -2,15 +2,10 @@ package dev.voting.shared.redis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,16 +24,14 @@ public final class PipelinedScript implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelinedScript.class);
     private static final String SHUTTING_DOWN = "shutting down";
 
-    private final UnifiedJedis redis;
-    private final LuaScript script;
+    private final ScriptPipeline pipeline;
     private final int maxBatch;
     private final QueuedCalls queue;
     private final Thread flusher;
     private volatile boolean running = true;
 
     public PipelinedScript(UnifiedJedis redis, LuaScript script, int maxBatch, Duration maxQueueWait, String name) {
-        this.redis = redis;
-        this.script = script;
+        this.pipeline = new ScriptPipeline(redis, script);
         this.maxBatch = maxBatch;
         this.queue = new QueuedCalls(maxQueueWait, System::nanoTime);
         // A platform thread: its timed waits and socket reads then cost no virtual-thread timer each.
@@ -81,44 +74,7 @@ public final class PipelinedScript implements AutoCloseable {
     }
 
     private void flush(List<QueuedCalls.Call> batch) {
-        try {
-            send(batch);
-        } catch (JedisNoScriptException e) {
-            // Redis restarted or flushed its scripts: teach it again, once, and resend.
-            try {
-                script.load(redis);
-                send(batch);
-            } catch (JedisException again) {
-                batch.forEach(call -> call.reply().completeExceptionally(again));
-            }
-        } catch (JedisException e) {
-            batch.forEach(call -> call.reply().completeExceptionally(e));
-        }
-    }
-
-    private void send(List<QueuedCalls.Call> batch) {
-        AbstractPipeline connected;
-        try {
-            connected = redis.pipelined();
-        } catch (JedisException e) {
-            throw new ScriptNotRunException("no Redis connection: " + e.getMessage(), e);
-        }
-        List<Response<Object>> responses = new ArrayList<>(batch.size());
-        try (AbstractPipeline pipeline = connected) {
-            for (QueuedCalls.Call call : batch) {
-                responses.add(pipeline.evalsha(script.sha(), call.keys(), call.args()));
-            }
-            pipeline.sync();
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                batch.get(i).reply().complete(responses.get(i).get());
-            } catch (JedisNoScriptException e) {
-                throw e;
-            } catch (JedisDataException e) {
-                batch.get(i).reply().completeExceptionally(e);
-            }
-        }
+        pipeline.run(batch.stream().map(call -> new ScriptPipeline.Call(call.keys(), call.args(), call.reply())).toList());
     }
 
     @Override
