@@ -25,8 +25,9 @@ import java.util.function.LongSupplier;
  * confirm, or fails with a {@link PublishFailure} saying whether it may still be queued (never sent,
  * refused or returned: no; channel dead after the write, or no confirm within {@code confirmTimeout}
  * of its submission: maybe). The lane keeps that deadline, so a waiting request needs no timer.
- * The lane is the loop from {@link UnsentVotes} to messages on its {@link ConfirmChannel}; what
- * awaits its confirm is in {@link Unconfirmed}.
+ * The lane is the loop from {@link UnsentVotes} through {@link BatchMessage} (which admits in Redis
+ * the votes that need it, while the next batch gathers) to messages on its {@link ConfirmChannel};
+ * what awaits its confirm is in {@link Unconfirmed}.
  */
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
@@ -71,11 +72,9 @@ final class PublishLane implements Runnable {
     }
 
     /** A vote to admit in Redis with the batch it goes out in, then publish if admitted. */
-    CompletableFuture<Admission> submit(String voteJson, ScriptPipeline.Call script,
-                                        Function<CompletableFuture<Object>, Admission> verdict) {
+    CompletableFuture<Admission> submit(String voteJson, ScriptPipeline.Call script, Function<CompletableFuture<Object>, Admission> verdict) {
         String refused = refusal();
-        return refused != null ? CompletableFuture.completedFuture(new Admission.Unsent(refused))
-                : waiting.addClaim(voteJson, script, verdict);
+        return refused != null ? CompletableFuture.completedFuture(new Admission.Unsent(refused)) : waiting.addClaim(voteJson, script, verdict);
     }
 
     /** Why the lane takes no vote now, or null. */
