@@ -15,9 +15,9 @@
  *       {@link dev.voting.api.client.ClientGate}, a cap per client address.</li>
  *   <li>{@code auth}: token verification in memory, with the algorithm pinned by configuration.</li>
  *   <li>{@code poll}: polls in PostgreSQL and the in-process {@link dev.voting.api.poll.PollCatalog}.</li>
- *   <li>{@code vote}: the vote path — {@link dev.voting.api.vote.VoteAdmissions} (one Redis round trip:
+ *   <li>{@code vote}: the vote path — {@link dev.voting.api.vote.VoteAdmissions} (one Redis script:
  *       rate limits and the voter's claim), {@link dev.voting.api.vote.VotePublisher} (group commit under
- *       publisher confirms), and vote lookup.</li>
+ *       publisher confirms; its lanes run the admission scripts of each batch in one round trip), and vote lookup.</li>
  *   <li>{@code results}: live results from Redis with a TTL, PostgreSQL as the fallback that repairs Redis;
  *       {@link dev.voting.api.results.ResultsFeeds} shares one ticker per watched poll among all its
  *       Server-Sent Events viewers (capped in all and per client, each stream bounded in time).</li>

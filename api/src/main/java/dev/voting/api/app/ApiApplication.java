@@ -93,7 +93,7 @@ public final class ApiApplication implements AutoCloseable {
         VoteQueue.declareAtStartup(rabbit, amqp, config.rabbit());
         VoteCodec codec = new VoteCodec(mapper);
         VotePublisher publisher = shutdown.register("publisher",
-                new VotePublisher(rabbit, config.rabbit(), api.votes(), codec, registry), Duration.ofSeconds(15));
+                new VotePublisher(rabbit, config.rabbit(), api.votes(), codec, redis, registry), Duration.ofSeconds(15));
 
         Jdbc jdbc = new Jdbc(database);
         PollRepository polls = new PollRepository(jdbc);
@@ -108,7 +108,7 @@ public final class ApiApplication implements AutoCloseable {
         Gauge.builder("polls.cached", catalog, PollCatalog::unknownCount).tag("kind", "unknown")
                 .description("Ids remembered as having no poll (at most POLL_CACHE_MAX_UNKNOWN)").register(registry);
         ResultsService results = new ResultsService(redis, new CountsCache(keys), reads, votes.resultsCacheTtl(), clock);
-        VoteAdmissions admissions = shutdown.register("admissions", new VoteAdmissions(redis, keys, api.rateLimits()));
+        VoteAdmissions admissions = new VoteAdmissions(redis, publisher, keys, api.rateLimits());
         VoteIntake intake = shutdown.register("intake", VoteIntake.create(redis, keys, jdbc, admissions, publisher));
         Readiness readiness = ApiPorts.readiness(database, redis, publisher);
         ReadinessAnswer ready = ApiPorts.readyAnswer(readiness);

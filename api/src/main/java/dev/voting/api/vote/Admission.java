@@ -1,12 +1,27 @@
 package dev.voting.api.vote;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
-/** What Redis says about a vote before it is published. */
+/**
+ * What became of a vote its publish lane admitted in Redis ({@link VoteAdmissions#admitAndPublish}):
+ * refused at once, or admitted and then published.
+ */
 sealed interface Admission {
-    /** The voter's claim on the poll is taken; publish the vote. */
-    record Admitted() implements Admission {
+    /**
+     * The voter's claim on the poll is taken and the vote was published: {@code failure} is empty
+     * when the broker confirmed it, else why it has no confirm (and whether it may still be queued).
+     */
+    record Admitted(Optional<PublishFailure> failure) implements Admission {
+        static final Admitted CONFIRMED = new Admitted(Optional.empty());
+    }
+
+    /**
+     * The lane never got to admit the vote (the broker unreachable, the API stopping, or no message
+     * could leave within the confirm timeout): nothing was claimed, nothing sent.
+     */
+    record Unsent(String why) implements Admission {
     }
 
     /** Redis holds a claim of this voter on the poll: the vote it names. */

@@ -3,6 +3,7 @@ package dev.voting.api.vote;
 import com.rabbitmq.client.Channel;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.shared.lifecycle.Backoff;
+import dev.voting.shared.redis.ScriptPipeline;
 import dev.voting.shared.vote.VoteCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,8 +25,9 @@ import java.util.function.LongSupplier;
  * confirm, or fails with a {@link PublishFailure} saying whether it may still be queued (never sent,
  * refused or returned: no; channel dead after the write, or no confirm within {@code confirmTimeout}
  * of its submission: maybe). The lane keeps that deadline, so a waiting request needs no timer.
- * The lane is the loop from {@link UnsentVotes} to messages on its {@link ConfirmChannel}; what
- * awaits its confirm is in {@link Unconfirmed}.
+ * The lane is the loop from {@link UnsentVotes} through {@link BatchMessage} (which admits in Redis
+ * the votes that need it, while the next batch gathers) to messages on its {@link ConfirmChannel};
+ * what awaits its confirm is in {@link Unconfirmed}.
  */
 final class PublishLane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PublishLane.class);
@@ -40,7 +43,7 @@ final class PublishLane implements Runnable {
     }
 
     private final int id;
-    private final VoteCodec codec;
+    private final BatchMessage messages;
     private final int maxBatch;
     private final long confirmTimeoutNanos;
     private final Unconfirmed unconfirmed;
@@ -51,9 +54,9 @@ final class PublishLane implements Runnable {
     private volatile boolean brokerReachable = true;
     private volatile boolean stopping;
 
-    PublishLane(int id, Destination destination, VoteCodec codec, Limits limits, Unconfirmed unconfirmed, LongSupplier nanoTime) {
+    PublishLane(int id, Destination destination, BatchMessage messages, Limits limits, Unconfirmed unconfirmed, LongSupplier nanoTime) {
         this.id = id;
-        this.codec = codec;
+        this.messages = messages;
         this.maxBatch = limits.maxBatch();
         this.confirmTimeoutNanos = limits.confirmTimeout().toNanos();
         this.unconfirmed = unconfirmed;
@@ -64,11 +67,19 @@ final class PublishLane implements Runnable {
     }
 
     CompletableFuture<Void> submit(String voteJson) {
-        if (stopping || !brokerReachable) {
-            return CompletableFuture.failedFuture(
-                    PublishFailure.notQueued(stopping ? "the API is shutting down" : "the broker is unreachable"));
-        }
-        return waiting.add(voteJson);
+        String refused = refusal();
+        return refused != null ? CompletableFuture.failedFuture(PublishFailure.notQueued(refused)) : waiting.add(voteJson);
+    }
+
+    /** A vote to admit in Redis with the batch it goes out in, then publish if admitted. */
+    CompletableFuture<Admission> submit(String voteJson, ScriptPipeline.Call script, Function<CompletableFuture<Object>, Admission> verdict) {
+        String refused = refusal();
+        return refused != null ? CompletableFuture.completedFuture(new Admission.Unsent(refused)) : waiting.addClaim(voteJson, script, verdict);
+    }
+
+    /** Why the lane takes no vote now, or null. */
+    private String refusal() {
+        return stopping ? "the API is shutting down" : brokerReachable ? null : "the broker is unreachable";
     }
 
     boolean isHealthy() {
@@ -102,7 +113,7 @@ final class PublishLane implements Runnable {
                 }
                 batch.add(first);
                 waiting.drainTo(batch, maxBatch - 1);
-                VoteCodec.Encoded message = encode(batch);
+                VoteCodec.Encoded message = messages.prepare(batch);  // admits in Redis what needs it
                 if (message == null) {
                     continue;
                 }
@@ -129,17 +140,6 @@ final class PublishLane implements Runnable {
             }
         }
         failWaiting(new IOException("the API is shutting down"));
-    }
-
-    /** The batch as one message, or null when it cannot be written: then its votes fail, unsent, and nothing else does. */
-    private VoteCodec.Encoded encode(List<Unconfirmed.Pending> batch) {
-        try {
-            return codec.encodeJson(batch.stream().map(Unconfirmed.Pending::voteJson).toList());
-        } catch (RuntimeException e) {
-            log.error("publish lane {}: a batch of {} votes could not be encoded", id, batch.size(), e);
-            Unconfirmed.fail(batch, PublishFailure.notQueued("the vote could not be encoded"));
-            return null;
-        }
     }
 
     /**

@@ -20,8 +20,14 @@ import java.util.function.LongSupplier;
  * settles it, so a confirm racing a deadline or a channel's death cannot settle a message twice.
  */
 final class Unconfirmed {
-    /** A vote handed to a lane: its message's fate completes {@code confirmed}; {@code submittedAt} starts its deadline. */
-    record Pending(String voteJson, CompletableFuture<Void> confirmed, long submittedAt) {
+    /**
+     * A vote handed to a lane: its message's fate completes {@code confirmed}; {@code submittedAt} starts its deadline.
+     * {@code claim}, when not null, is still to be admitted in Redis before the vote may be written.
+     */
+    record Pending(String voteJson, CompletableFuture<Void> confirmed, long submittedAt, LaneClaim claim) {
+        Pending(String voteJson, CompletableFuture<Void> confirmed, long submittedAt) {
+            this(voteJson, confirmed, submittedAt, null);
+        }
     }
 
     private record Message(List<Pending> votes, long publishedAt) {

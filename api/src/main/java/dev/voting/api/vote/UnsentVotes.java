@@ -1,11 +1,14 @@
 package dev.voting.api.vote;
 
+import dev.voting.shared.redis.ScriptPipeline;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +28,18 @@ final class UnsentVotes {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         queue.add(new Unconfirmed.Pending(voteJson, confirmed, nanoTime.getAsLong()));
         return confirmed;
+    }
+
+    /**
+     * A vote the lane admits before it publishes it; until then, whatever fails it leaves it
+     * {@link Admission.Unsent}, since nothing of it was claimed or sent.
+     */
+    CompletableFuture<Admission> addClaim(String voteJson, ScriptPipeline.Call script,
+                                          Function<CompletableFuture<Object>, Admission> verdict) {
+        CompletableFuture<Void> unsent = new CompletableFuture<>();
+        CompletableFuture<Admission> outcome = unsent.handle((done, e) -> new Admission.Unsent(String.valueOf(e.getMessage())));
+        queue.add(new Unconfirmed.Pending(voteJson, unsent, nanoTime.getAsLong(), new LaneClaim(script, verdict, outcome)));
+        return outcome;
     }
 
     /** The oldest vote, waiting up to {@code millis} for one; null when none came. */

@@ -2,9 +2,9 @@ package dev.voting.api.vote;
 
 import dev.voting.api.ApiConfig;
 import dev.voting.api.client.ClientAddresses;
-import dev.voting.shared.redis.PipelinedScript;
 import dev.voting.shared.redis.RedisKeys;
 import dev.voting.shared.redis.ScriptNotRunException;
+import dev.voting.shared.redis.ScriptPipeline;
 import dev.voting.shared.redis.VoterMarker;
 import dev.voting.shared.vote.Vote;
 import org.slf4j.Logger;
@@ -17,44 +17,47 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
- * One Redis script per vote, pipelined with those of concurrent votes: Redis's epoch, the voter's
+ * One Redis script per vote, run by the publish lane that publishes the vote, pipelined with the
+ * scripts of the other votes of its batch ({@link BatchMessage}): Redis's epoch, the voter's
  * and the client IP's token buckets, then the voter's claim on the poll. The claim (a marker holding
  * the vote id, in the poll's hash) answers a repeat with 409 at once; it does not expire while the
  * poll is open (the hash expires a day after the poll's close time, when it has one). A claim is
  * given back only when its vote can never be queued, and nobody has re-published it meanwhile (G5,
  * G9). The scripts themselves are in {@link AdmissionScripts}.
  */
-public final class VoteAdmissions implements AutoCloseable {
+public final class VoteAdmissions {
     private static final Logger log = LoggerFactory.getLogger(VoteAdmissions.class);
 
-    private static final int MAX_PIPELINE = 256;
-    /** A vote waits at most about this long for its pipeline to leave, and then the Redis client's own timeouts. */
-    private static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(2);
     /** Outlives any request that could still give the re-published vote's claim back (the confirm timeout is at most 10 minutes). */
     private static final String REQUEUED_FLAG_MILLIS = Long.toString(Duration.ofHours(1).toMillis());
 
     private static final Duration CLAIMS_KEPT_AFTER_CLOSE = Duration.ofDays(1);
 
     private final UnifiedJedis redis;
-    private final PipelinedScript admit;
+    private final VotePublisher publisher;
     private final RedisKeys keys;
     private final ApiConfig.RateLimits limits;
+    private final Function<CompletableFuture<Object>, Admission> verdict = this::verdict;
 
-    public VoteAdmissions(UnifiedJedis redis, RedisKeys keys, ApiConfig.RateLimits limits) {
+    public VoteAdmissions(UnifiedJedis redis, VotePublisher publisher, RedisKeys keys, ApiConfig.RateLimits limits) {
         this.redis = redis;
-        this.admit = new PipelinedScript(redis, AdmissionScripts.ADMIT, MAX_PIPELINE, MAX_QUEUE_WAIT, "vote-admissions");
+        this.publisher = publisher;
         this.keys = keys;
         this.limits = limits;
     }
 
     /**
-     * {@code pendingJson} is the vote as {@code GET /votes/{id}} shows it until it is processed;
-     * {@code closesAt}, the poll's close time or null, bounds how long its claims are kept.
+     * Admits the vote and, if admitted, publishes it as {@code pendingJson}, the vote as
+     * {@code GET /votes/{id}} shows it until it is processed; {@code closesAt}, the poll's close time
+     * or null, bounds how long its claims are kept. The future completes when the vote is refused,
+     * or at its confirm (within the confirm timeout: no timer of the caller's own is needed).
      */
-    Admission admit(Vote vote, String pendingJson, String epoch, Instant closesAt) {
+    CompletableFuture<Admission> admitAndPublish(Vote vote, String pendingJson, String epoch, Instant closesAt) {
         List<String> keyList = List.of(
                 keys.epoch(),
                 keys.voterMarkers(vote.pollId()),
@@ -71,9 +74,14 @@ public final class VoteAdmissions implements AutoCloseable {
                 Integer.toString(limits.ipPerSecond()),
                 Integer.toString(limits.ipBurst()),
                 closesAt == null ? "0" : Long.toString(claimsExpireAt(closesAt)));
+        return publisher.admitAndPublish(pendingJson, new ScriptPipeline.Call(keyList, args, new CompletableFuture<>()), verdict);
+    }
+
+    /** What the admission script's reply ({@code replied}, complete) says. */
+    Admission verdict(CompletableFuture<Object> replied) {
         List<?> reply;
         try {
-            reply = (List<?>) admit.call(keyList, args).get();  // bounded by the pipeline (no timer per vote)
+            reply = (List<?>) replied.get();
         } catch (ExecutionException e) {
             // An error reply (OOM, READONLY, LOADING, BUSY) stopped the script before its claim.
             boolean claimedNothing = e.getCause() instanceof ScriptNotRunException || e.getCause() instanceof JedisDataException;
@@ -84,7 +92,7 @@ public final class VoteAdmissions implements AutoCloseable {
         }
         String verdict = (String) reply.getFirst();
         return switch (verdict) {
-            case "ok" -> new Admission.Admitted();
+            case "ok" -> Admission.Admitted.CONFIRMED;  // read by the lane, which publishes it and answers at its confirm
             case "voted" -> alreadyVoted((String) reply.get(1));
             case "epoch" -> new Admission.EpochChanged();
             case "voter" -> new Admission.Limited(LimitScope.VOTER, limits.voterPerSecond(), Duration.ofMillis((Long) reply.get(1)));
@@ -138,11 +146,6 @@ public final class VoteAdmissions implements AutoCloseable {
         } catch (JedisException e) {
             log.warn("the claims of closed poll {} will not expire: {}", pollId, e.toString());
         }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        admit.close();
     }
 
     private static long claimsExpireAt(Instant closesAt) {

@@ -67,9 +67,17 @@ public final class VoteIntake implements AutoCloseable {
                 return verdicts.fromDatabase(vote, "Redis is unavailable");
             }
             boolean trusted = trust.trusted(vote.pollId(), known);  // UnavailableException: nothing was claimed
-            switch (admissions.admit(vote, json, known, closesAt)) {
-                case Admission.Admitted() -> {
-                    return trusted ? publish(vote, json) : publishAndSettle(vote, json);
+            switch (admitAndPublish(vote, json, known, closesAt)) {
+                case Admission.Admitted(Optional<PublishFailure> failure) -> {
+                    if (failure.isPresent()) {
+                        return failed(vote, failure.get());
+                    }
+                    // Redis answers for the poll: the confirm makes the 202 true. Else the vote is queued,
+                    // and the answer is what PostgreSQL counts.
+                    return trusted ? new Answer.Accepted(vote.voteId()) : verdicts.settled(vote, vote.voteId(), vote.voteId());
+                }
+                case Admission.Unsent(String why) -> {
+                    return new Answer.NotRecorded(vote.voteId(), why);  // nothing claimed, nothing sent
                 }
                 case Admission.AlreadyVoted(UUID voteId, long candidateId) -> {
                     Requeue found;
@@ -110,22 +118,16 @@ public final class VoteIntake implements AutoCloseable {
         }
     }
 
-    /** Redis answers for the poll: the confirm makes the 202 true. */
-    private Answer publish(Vote vote, String json) {
-        Optional<PublishFailure> failure = confirm(json);
-        if (failure.isEmpty()) {
-            return new Answer.Accepted(vote.voteId());
+    /** The vote's admission and, when admitted, its publish: one wait, which the lane bounds. */
+    private Admission admitAndPublish(Vote vote, String json, String known, Instant closesAt) {
+        try {
+            return admissions.admitAndPublish(vote, json, known, closesAt).get();
+        } catch (ExecutionException e) {  // the lane completes every outcome normally; kept truthful all the same
+            return new Admission.Unavailable(true, String.valueOf(e.getCause().getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Admission.Unavailable(true, "interrupted");
         }
-        return failed(vote, failure.get());
-    }
-
-    /** Nobody vouches for the poll's markers: the vote is queued, and the answer is what PostgreSQL counts. */
-    private Answer publishAndSettle(Vote vote, String json) {
-        Optional<PublishFailure> failure = confirm(json);
-        if (failure.isPresent()) {
-            return failed(vote, failure.get());
-        }
-        return verdicts.settled(vote, vote.voteId(), vote.voteId());
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.voting.api.vote;
 import dev.voting.shared.amqp.ConnectionHolder;
 import dev.voting.api.ApiConfig;
 import dev.voting.shared.config.Config;
+import dev.voting.shared.redis.ScriptPipeline;
 import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Publishes votes durably: a vote's future completes only when RabbitMQ has confirmed the
@@ -26,8 +29,9 @@ public final class VotePublisher implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
 
+    /** {@code redis} is where the lanes admit the votes they publish ({@link AdmissionScripts#ADMIT}). */
     public VotePublisher(ConnectionHolder connection, Config.Rabbit rabbit, ApiConfig.Votes votes, VoteCodec codec,
-                         MeterRegistry registry) {
+                         UnifiedJedis redis, MeterRegistry registry) {
         Timer confirmLatency = Timer.builder("votes.publish.confirm")
                 .description("Time from publishing a message to the broker's confirm")
                 .publishPercentileHistogram()
@@ -44,7 +48,8 @@ public final class VotePublisher implements AutoCloseable {
         PublishLane.Destination destination = new PublishLane.Destination(connection, rabbit.queue());
         PublishLane.Limits limits = new PublishLane.Limits(votes.publishMaxBatch(), votes.confirmTimeout());
         for (int i = 0; i < votes.publishChannels(); i++) {
-            PublishLane lane = new PublishLane(i, destination, codec, limits,
+            BatchMessage messages = new BatchMessage(new ScriptPipeline(redis, AdmissionScripts.ADMIT)::run, codec);
+            PublishLane lane = new PublishLane(i, destination, messages, limits,
                     new Unconfirmed(votes.publishMaxInFlight(), observer, System::nanoTime), System::nanoTime);
             lanes.add(lane);
             // A platform thread: its timed waits then cost no virtual-thread timer each.
@@ -58,6 +63,15 @@ public final class VotePublisher implements AutoCloseable {
      */
     public CompletableFuture<Void> publish(String voteJson) {
         return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(voteJson);
+    }
+
+    /**
+     * Admits the vote with its lane's next batch ({@code script}, read by {@code verdict}) and
+     * publishes it if admitted: completes at once when it is refused, at the confirm when admitted.
+     */
+    CompletableFuture<Admission> admitAndPublish(String voteJson, ScriptPipeline.Call script,
+                                                 Function<CompletableFuture<Object>, Admission> verdict) {
+        return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(voteJson, script, verdict);
     }
 
     public boolean isHealthy() {

@@ -1,7 +1,13 @@
 package dev.voting.api.vote;
 
 import dev.voting.api.ApiConfig;
+import dev.voting.shared.amqp.Amqp;
+import dev.voting.shared.amqp.ConnectionHolder;
+import dev.voting.shared.amqp.VoteQueue;
+import dev.voting.shared.json.Json;
 import dev.voting.shared.redis.RedisKeys;
+import dev.voting.shared.vote.VoteCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.voting.shared.vote.Vote;
 import dev.voting.testkit.Isolated;
 import org.junit.jupiter.api.Test;
@@ -26,57 +32,72 @@ class RequeueRaceIT {
     private record Race(VoteAdmissions admissions, Vote first, Vote repeat, Admission.AlreadyVoted admitted) {
     }
 
-    private static Race admitFirstThenRepeat(Isolated env, String voter) {
+    /** The publish lanes that admit the votes, publishing on the environment's queue. */
+    private record Lanes(Amqp amqp, VotePublisher publisher) implements AutoCloseable {
+        static Lanes start(Isolated env) {
+            Amqp amqp = new Amqp(env.config().rabbit());
+            ConnectionHolder rabbit = new ConnectionHolder(amqp, "requeue-race", amqp.connectAtStartup("requeue-race"));
+            VoteQueue.declareAtStartup(rabbit, amqp, env.config().rabbit());
+            ApiConfig.Votes votes = ApiConfig.from(env.environment()).votes();
+            return new Lanes(amqp, new VotePublisher(rabbit, env.config().rabbit(), votes, new VoteCodec(Json.newMapper()),
+                    env.redis(), new SimpleMeterRegistry()));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            publisher.close();
+            amqp.close();
+        }
+    }
+
+    private static Race admitFirstThenRepeat(Isolated env, Lanes lanes, String voter) throws Exception {
         RedisKeys keys = new RedisKeys(env.config().redis().keyPrefix());
         String epoch = new RedisEpoch(env.redis(), keys).refresh();
-        VoteAdmissions admissions = new VoteAdmissions(env.redis(), keys, NO_LIMITS);
+        VoteAdmissions admissions = new VoteAdmissions(env.redis(), lanes.publisher(), keys, NO_LIMITS);
         Vote first = new Vote(UUID.randomUUID(), 7, 1, voter, Instant.now(), "127.0.0.1", null);
         Vote repeat = new Vote(UUID.randomUUID(), 7, 2, voter, Instant.now(), "127.0.0.1", null);
-        assertInstanceOf(Admission.Admitted.class, admissions.admit(first, "{\"first\":1}", epoch, null));
+        assertEquals(Admission.Admitted.CONFIRMED, admissions.admitAndPublish(first, "{\"first\":1}", epoch, null).get());
         Admission.AlreadyVoted admitted = assertInstanceOf(Admission.AlreadyVoted.class,
-                admissions.admit(repeat, "{\"repeat\":1}", epoch, null));
+                admissions.admitAndPublish(repeat, "{\"repeat\":1}", epoch, null).get());
         assertEquals(first.voteId(), admitted.voteId());
         return new Race(admissions, first, repeat, admitted);
     }
 
     @Test
     void aClaimGivenBackBeforeTheRepeatLooksIsNotNamedAsTheVoteThatCounts() throws Exception {
-        try (Isolated env = Isolated.create()) {
-            Race race = admitFirstThenRepeat(env, "given-back");
-            try (VoteAdmissions admissions = race.admissions()) {
-                assertTrue(admissions.release(race.first()), "the broker never took the first vote: its claim comes back");
+        try (Isolated env = Isolated.create(); Lanes lanes = Lanes.start(env)) {
+            Race race = admitFirstThenRepeat(env, lanes, "given-back");
+            VoteAdmissions admissions = race.admissions();
+            assertTrue(admissions.release(race.first()), "the broker never took the first vote: its claim comes back");
 
-                Requeue found = admissions.takeForRequeue(race.repeat(), race.admitted().voteId(), race.admitted().candidateId());
+            Requeue found = admissions.takeForRequeue(race.repeat(), race.admitted().voteId(), race.admitted().candidateId());
 
-                assertInstanceOf(Requeue.GivenBack.class, found, "not 'settled': the first vote will never count");
-            }
+            assertInstanceOf(Requeue.GivenBack.class, found, "not 'settled': the first vote will never count");
         }
     }
 
     @Test
     void aRepeatThatLooksFirstKeepsTheClaimFromBeingGivenBack() throws Exception {
-        try (Isolated env = Isolated.create()) {
-            Race race = admitFirstThenRepeat(env, "requeued");
-            try (VoteAdmissions admissions = race.admissions()) {
-                Requeue found = admissions.takeForRequeue(race.repeat(), race.admitted().voteId(), race.admitted().candidateId());
+        try (Isolated env = Isolated.create(); Lanes lanes = Lanes.start(env)) {
+            Race race = admitFirstThenRepeat(env, lanes, "requeued");
+            VoteAdmissions admissions = race.admissions();
+            Requeue found = admissions.takeForRequeue(race.repeat(), race.admitted().voteId(), race.admitted().candidateId());
 
-                assertEquals(new Requeue.Pending("{\"first\":1}"), found, "the repeat publishes the first vote again");
-                assertFalse(admissions.release(race.first()), "published again, it may count: its claim stays");
-            }
+            assertEquals(new Requeue.Pending("{\"first\":1}"), found, "the repeat publishes the first vote again");
+            assertFalse(admissions.release(race.first()), "published again, it may count: its claim stays");
         }
     }
 
     @Test
     void aVoteAWorkerSettledIsTheOneThatCounts() throws Exception {
-        try (Isolated env = Isolated.create()) {
-            Race race = admitFirstThenRepeat(env, "settled");
-            try (VoteAdmissions admissions = race.admissions()) {
-                env.redis().del(new RedisKeys(env.config().redis().keyPrefix()).pendingVote(race.first().voteId()));  // as a worker does
+        try (Isolated env = Isolated.create(); Lanes lanes = Lanes.start(env)) {
+            Race race = admitFirstThenRepeat(env, lanes, "settled");
+            VoteAdmissions admissions = race.admissions();
+            env.redis().del(new RedisKeys(env.config().redis().keyPrefix()).pendingVote(race.first().voteId()));  // as a worker does
 
-                Requeue found = admissions.takeForRequeue(race.repeat(), race.admitted().voteId(), race.admitted().candidateId());
+            Requeue found = admissions.takeForRequeue(race.repeat(), race.admitted().voteId(), race.admitted().candidateId());
 
-                assertInstanceOf(Requeue.Settled.class, found);
-            }
+            assertInstanceOf(Requeue.Settled.class, found);
         }
     }
 }
