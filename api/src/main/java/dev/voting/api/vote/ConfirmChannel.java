@@ -106,7 +106,8 @@ final class ConfirmChannel {
     }
 
     /**
-     * The node under this channel stopped confirming: what the channel had not confirmed is in doubt
+     * The node under this channel stopped confirming (hung, or cut off from its cluster, its TCP connection
+     * still up: heartbeats would take two intervals to say so): what the channel had not confirmed is in doubt
      * now, the next message goes out on a channel of a new connection to another node, and the old
      * connection (with the other lanes' channels on it, which then die) is dropped.
      */

@@ -154,9 +154,7 @@ final class PublishLane implements Runnable {
         }
         lastWatch = now;
         if (unconfirmed.expire(confirmTimeoutNanos, PublishFailure.unconfirmed("the broker did not confirm the vote in time")) > 0) {
-            // A node that takes messages and confirms none is hung, or cut off from its cluster, with its
-            // connection still up: heartbeats would take two intervals to say so. The next message goes to another node.
-            channel.giveUpConnection("no confirm within " + confirmTimeoutNanos / 1_000_000 + " ms");
+            channel.giveUpConnection("no confirm within " + confirmTimeoutNanos / 1_000_000 + " ms");  // a hung node, say
         }
         waiting.expire(confirmTimeoutNanos, PublishFailure.notQueued("the broker took no message for the vote in time"));
     }

@@ -108,18 +108,22 @@ final class ClusterFaults {
 
         Processes.sleep(quiet);
         int current = rabbit.replicas(leader).get(FailoverApps.QUEUE).leader();
-        int frozen = current == leader ? leader % 3 + 1 : 6 - current - leader;  // a node neither the leader nor just restarted
+        // The APIs are on the first node of RABBITMQ_URL that answered them: node 2 if the kill above was node 1's, else node 1.
+        int apisNode = leader == 1 ? 2 : 1;
+        int frozen = apisNode != current ? apisNode  // the node holding the APIs' connections, not the queue's leader
+                : current == leader ? leader % 3 + 1 : 6 - current - leader;  // else one neither the leader nor just restarted
         rabbit.pause(frozen);
-        long paused = timeline.note("RabbitMQ node %d (leader on %d): SIGSTOP", frozen, current);
+        long paused = timeline.note("RabbitMQ node %d (leader on %d, APIs on %d): SIGSTOP", frozen, current, apisNode);
         Processes.sleep(NODE_PAUSED);
         rabbit.resume(frozen);
         long resumed = timeline.note("node %d: SIGCONT", frozen);
-        // The APIs hold one connection each, to the first node in RABBITMQ_URL that answered: when that is the
-        // frozen one, their votes are answered 503 outcome_unknown (with Retry-After) until SIGCONT, as AMQP
-        // heartbeats (10 s) notice a hung node only after two of them. Judged: every answer true, votes taken again after.
-        add("RabbitMQ node frozen (SIGSTOP) " + NODE_PAUSED.toSeconds() + " s", paused, paused + SETTLE.toNanos(),
-                resumed + SETTLE.toNanos(), () -> "node " + frozen + ", leader on " + current + "; " + taken(paused, resumed)
-                        + " votes taken while frozen", Expect.RECOVERS);
+        // An API connected to the frozen node gives its connection up at the first confirm deadline it misses and
+        // publishes through another node: the votes sent after that deadline (and a reconnection) must be taken.
+        long movedOn = paused + FailoverApps.CONFIRM_TIMEOUT.toNanos() + SETTLE.toNanos();
+        add("RabbitMQ node frozen (SIGSTOP) " + NODE_PAUSED.toSeconds() + " s", paused, movedOn, resumed,
+                () -> "node " + frozen + (frozen == apisNode ? " (the APIs' node)" : "") + ", leader on " + current + "; "
+                        + taken(paused, resumed) + " votes taken while frozen",
+                Expect.TAKEN);
 
         Processes.sleep(quiet);
         engines.primary().kill();

@@ -32,6 +32,8 @@ import java.util.Map;
  * client was told of, against PostgreSQL (and Redis, when asked).
  */
 final class FailoverApps implements AutoCloseable {
+    /** The APIs' PUBLISH_CONFIRM_TIMEOUT_MS: also how long a hung broker node holds an API's votes before it moves on. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofMillis(1_500);
     static final String QUEUE = "votes";
 
     private final Map<String, String> environment = new HashMap<>();
@@ -53,7 +55,7 @@ final class FailoverApps implements AutoCloseable {
         environment.put("API_METRICS_PORT", "0");
         environment.put("RATE_LIMIT_IP_PER_SECOND", "0");  // the load comes from one address
         environment.put("RESULTS_CACHE_TTL_SECONDS", "0");
-        environment.put("PUBLISH_CONFIRM_TIMEOUT_MS", "1500");
+        environment.put("PUBLISH_CONFIRM_TIMEOUT_MS", Long.toString(CONFIRM_TIMEOUT.toMillis()));
         environment.putAll(overrides);
         for (int i = 1; i <= apiCount; i++) {
             int port = Ports.free();
