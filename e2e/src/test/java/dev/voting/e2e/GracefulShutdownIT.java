@@ -2,12 +2,7 @@ package dev.voting.e2e;
 
 import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
 import dev.voting.api.app.ApiApplication;
-import dev.voting.shared.json.Json;
-import dev.voting.shared.vote.Vote;
-import dev.voting.shared.vote.VoteCodec;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Tokens;
@@ -32,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,7 +89,7 @@ class GracefulShutdownIT {
                 }
                 assertTrue(api.await(BOUND), "the API exited within " + BOUND.toSeconds() + " s");
                 assertEquals(143, api.exitCode(), "a clean exit on SIGTERM");
-                assertEquals(accepted, queuedVoteIds(env), "every 202 given while stopping is durable in the queue (G1)");
+                assertEquals(accepted, env.takeQueuedVotes().stream().map(vote -> vote.voteId().toString()).collect(Collectors.toSet()), "every 202 given while stopping is durable in the queue (G1)");
             }
         }
     }
@@ -142,18 +138,5 @@ class GracefulShutdownIT {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    private static Set<String> queuedVoteIds(Isolated env) throws Exception {
-        VoteCodec codec = new VoteCodec(Json.newMapper());
-        Set<String> ids = new HashSet<>();
-        try (Channel channel = env.rabbit().createChannel()) {
-            for (GetResponse message; (message = channel.basicGet(env.queue(), true)) != null; ) {
-                for (Vote vote : codec.decode(message.getProps().getType(), message.getBody())) {
-                    ids.add(vote.voteId().toString());
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -2,11 +2,15 @@ package dev.voting.testkit;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.voting.shared.amqp.Amqp;
 import dev.voting.shared.config.Config;
 import dev.voting.shared.db.Migrations;
 import dev.voting.shared.db.Postgres;
+import dev.voting.shared.json.Json;
+import dev.voting.shared.vote.Vote;
+import dev.voting.shared.vote.VoteCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
@@ -141,6 +145,20 @@ public final class Isolated implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Takes every message off this slice's queue and returns the votes they carry, in queue order. */
+    public List<Vote> takeQueuedVotes() {
+        VoteCodec codec = new VoteCodec(Json.newMapper());
+        List<Vote> votes = new ArrayList<>();
+        try (Channel channel = rabbit.createChannel()) {
+            for (GetResponse message; (message = channel.basicGet(config.rabbit().queue(), true)) != null; ) {
+                votes.addAll(codec.decode(message.getProps().getType(), message.getBody()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return votes;
     }
 
     /** Publishes raw bytes straight to the queue, as a foreign or broken producer would. */

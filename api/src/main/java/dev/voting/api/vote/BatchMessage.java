@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -64,11 +65,11 @@ final class BatchMessage {
             if (claim == null) {
                 continue;
             }
-            Admission admission = claim.read();
-            if (admission instanceof Admission.Admitted) {
+            Optional<Admission> refusal = claim.refusal();
+            if (refusal.isEmpty()) {  // claimed: answered at its message's confirm
                 each.set(new Unconfirmed.Pending(vote.voteJson(), claim.admitted(), vote.submittedAt()));
             } else {
-                claim.outcome().complete(admission);
+                claim.outcome().complete(refusal.get());
                 each.remove();
             }
         }

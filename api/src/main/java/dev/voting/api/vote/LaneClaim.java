@@ -4,21 +4,25 @@ import dev.voting.shared.redis.ScriptPipeline;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * A vote its publish lane must admit in Redis before publishing it: the admission script's call, how
  * its reply reads ({@code verdict}), and the one future its request waits on ({@code outcome}).
  */
-record LaneClaim(ScriptPipeline.Call script, Function<CompletableFuture<Object>, Admission> verdict,
-                 CompletableFuture<Admission> outcome) {
+record LaneClaim(ScriptPipeline.Call script, Verdict verdict, CompletableFuture<Admission> outcome) {
 
-    /** The verdict of the script once it ran; a reply that cannot be read may have claimed. */
-    Admission read() {
+    /** Reads an admission script's complete reply: empty when the voter's claim was taken, else why the vote is refused. */
+    @FunctionalInterface
+    interface Verdict {
+        Optional<Admission> refusal(CompletableFuture<Object> reply);
+    }
+
+    /** Why the script, once it ran, refused the vote, or empty when it claimed; a reply that cannot be read may have claimed. */
+    Optional<Admission> refusal() {
         try {
-            return verdict.apply(script.reply());
+            return verdict.refusal(script.reply());
         } catch (RuntimeException e) {
-            return new Admission.Unavailable(true, e.toString());
+            return Optional.of(new Admission.Unavailable(true, e.toString()));
         }
     }
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,7 +71,7 @@ final class PublishLane implements Runnable {
     }
 
     /** A vote to admit in Redis with the batch it goes out in, then publish if admitted. */
-    CompletableFuture<Admission> submit(String voteJson, ScriptPipeline.Call script, Function<CompletableFuture<Object>, Admission> verdict) {
+    CompletableFuture<Admission> submit(String voteJson, ScriptPipeline.Call script, LaneClaim.Verdict verdict) {
         String refused = refusal();
         return refused != null ? CompletableFuture.completedFuture(new Admission.Unsent(refused)) : waiting.addClaim(voteJson, script, verdict);
     }

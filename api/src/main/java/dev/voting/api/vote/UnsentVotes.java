@@ -8,7 +8,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,10 +33,10 @@ final class UnsentVotes {
      * A vote the lane admits before it publishes it; until then, whatever fails it leaves it
      * {@link Admission.Unsent}, since nothing of it was claimed or sent.
      */
-    CompletableFuture<Admission> addClaim(String voteJson, ScriptPipeline.Call script,
-                                          Function<CompletableFuture<Object>, Admission> verdict) {
-        CompletableFuture<Void> unsent = new CompletableFuture<>();
-        CompletableFuture<Admission> outcome = unsent.handle((done, e) -> new Admission.Unsent(String.valueOf(e.getMessage())));
+    CompletableFuture<Admission> addClaim(String voteJson, ScriptPipeline.Call script, LaneClaim.Verdict verdict) {
+        CompletableFuture<Void> unsent = new CompletableFuture<>();  // only ever failed: an admitted vote gets a future of its own
+        CompletableFuture<Admission> outcome = unsent.handle((done, e) -> new Admission.Unsent(
+                e == null ? "the vote was not sent" : String.valueOf(e.getMessage())));
         queue.add(new Unconfirmed.Pending(voteJson, unsent, nanoTime.getAsLong(), new LaneClaim(script, verdict, outcome)));
         return outcome;
     }

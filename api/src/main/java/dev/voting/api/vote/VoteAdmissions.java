@@ -16,10 +16,10 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
 
 /**
  * One Redis script per vote, run by the publish lane that publishes the vote, pipelined with the
@@ -42,7 +42,7 @@ public final class VoteAdmissions {
     private final VotePublisher publisher;
     private final RedisKeys keys;
     private final ApiConfig.RateLimits limits;
-    private final Function<CompletableFuture<Object>, Admission> verdict = this::verdict;
+    private final LaneClaim.Verdict verdict = this::refusal;  // made once, not per vote
 
     public VoteAdmissions(UnifiedJedis redis, VotePublisher publisher, RedisKeys keys, ApiConfig.RateLimits limits) {
         this.redis = redis;
@@ -77,26 +77,26 @@ public final class VoteAdmissions {
         return publisher.admitAndPublish(pendingJson, new ScriptPipeline.Call(keyList, args, new CompletableFuture<>()), verdict);
     }
 
-    /** What the admission script's reply ({@code replied}, complete) says. */
-    Admission verdict(CompletableFuture<Object> replied) {
+    /** Why the admission script's reply ({@code replied}, complete) refuses the vote; empty when it took the voter's claim. */
+    Optional<Admission> refusal(CompletableFuture<Object> replied) {
         List<?> reply;
         try {
             reply = (List<?>) replied.get();
         } catch (ExecutionException e) {
             // An error reply (OOM, READONLY, LOADING, BUSY) stopped the script before its claim.
             boolean claimedNothing = e.getCause() instanceof ScriptNotRunException || e.getCause() instanceof JedisDataException;
-            return new Admission.Unavailable(!claimedNothing, String.valueOf(e.getCause().getMessage()));
+            return Optional.of(new Admission.Unavailable(!claimedNothing, String.valueOf(e.getCause().getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Admission.Unavailable(true, "interrupted");
+            return Optional.of(new Admission.Unavailable(true, "interrupted"));
         }
         String verdict = (String) reply.getFirst();
         return switch (verdict) {
-            case "ok" -> Admission.Admitted.CONFIRMED;  // read by the lane, which publishes it and answers at its confirm
-            case "voted" -> alreadyVoted((String) reply.get(1));
-            case "epoch" -> new Admission.EpochChanged();
-            case "voter" -> new Admission.Limited(LimitScope.VOTER, limits.voterPerSecond(), Duration.ofMillis((Long) reply.get(1)));
-            case "ip" -> new Admission.Limited(LimitScope.IP, limits.ipPerSecond(), Duration.ofMillis((Long) reply.get(1)));
+            case "ok" -> Optional.empty();  // the lane publishes it and answers at its confirm
+            case "voted" -> Optional.of(alreadyVoted((String) reply.get(1)));
+            case "epoch" -> Optional.of(new Admission.EpochChanged());
+            case "voter" -> Optional.of(new Admission.Limited(LimitScope.VOTER, limits.voterPerSecond(), Duration.ofMillis((Long) reply.get(1))));
+            case "ip" -> Optional.of(new Admission.Limited(LimitScope.IP, limits.ipPerSecond(), Duration.ofMillis((Long) reply.get(1))));
             default -> throw new IllegalStateException("unexpected admission verdict " + verdict);
         };
     }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * Publishes votes durably: a vote's future completes only when RabbitMQ has confirmed the
@@ -69,8 +68,7 @@ public final class VotePublisher implements AutoCloseable {
      * Admits the vote with its lane's next batch ({@code script}, read by {@code verdict}) and
      * publishes it if admitted: completes at once when it is refused, at the confirm when admitted.
      */
-    CompletableFuture<Admission> admitAndPublish(String voteJson, ScriptPipeline.Call script,
-                                                 Function<CompletableFuture<Object>, Admission> verdict) {
+    CompletableFuture<Admission> admitAndPublish(String voteJson, ScriptPipeline.Call script, LaneClaim.Verdict verdict) {
         return lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size())).submit(voteJson, script, verdict);
     }
 

@@ -64,7 +64,7 @@ class BatchMessageTest {
 
     private CompletableFuture<Admission> claim(String reply) {
         ScriptPipeline.Call call = new ScriptPipeline.Call(List.of(), List.of(reply), new CompletableFuture<>());
-        return waiting.addClaim("{\"v\":\"" + reply + "\"}", call, admissions::verdict);
+        return waiting.addClaim("{\"v\":\"" + reply + "\"}", call, admissions::refusal);
     }
 
     private List<Unconfirmed.Pending> batch() throws InterruptedException {

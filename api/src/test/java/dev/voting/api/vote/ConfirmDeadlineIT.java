@@ -2,12 +2,8 @@ package dev.voting.api.vote;
 
 import dev.voting.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
 import dev.voting.api.app.ApiApplication;
-import dev.voting.shared.json.Json;
 import dev.voting.shared.vote.Vote;
-import dev.voting.shared.vote.VoteCodec;
 import dev.voting.testkit.ApiClient;
 import dev.voting.testkit.Isolated;
 import dev.voting.testkit.Services;
@@ -17,9 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,24 +70,12 @@ class ConfirmDeadlineIT {
             assertEquals(inDoubt, retry.json().path("voteId").asText(), "the 409 names the vote in doubt");
             assertEquals(a, retry.json().path("candidateId").asLong());
             Set<String> queuedIds = new HashSet<>();
-            for (Vote vote : drain(env)) {
+            for (Vote vote : env.takeQueuedVotes()) {
                 if (vote.voterId().equals("frozen")) {
                     queuedIds.add(vote.voteId().toString());
                 }
             }
             assertEquals(Set.of(inDoubt), queuedIds, "only the vote in doubt is queued for the voter, whatever the retry asked");
         }
-    }
-
-    /** Every vote in the queue, taken off it. */
-    private static List<Vote> drain(Isolated env) throws Exception {
-        VoteCodec codec = new VoteCodec(Json.newMapper());
-        List<Vote> votes = new ArrayList<>();
-        try (Channel channel = env.rabbit().createChannel()) {
-            for (GetResponse message = channel.basicGet(env.queue(), true); message != null; message = channel.basicGet(env.queue(), true)) {
-                votes.addAll(codec.decode(message.getProps().getType(), message.getBody()));
-            }
-        }
-        return votes;
     }
 }

@@ -50,12 +50,18 @@ public final class ConnectionHolder implements AutoCloseable {
      * a new connection that tries the other nodes first, and {@code stale} is dropped in the background,
      * which kills its channels. Nothing happens when {@code stale} was already replaced.
      */
-    public synchronized void giveUp(Connection stale, String why) {
-        if (connection != stale || stale == null) {
+    public void giveUp(Connection stale, String why) {
+        if (stale == null || !holds(stale)) {
             return;
         }
-        givenUp = amqp.nodeOf(stale);
-        connection = null;
+        Address node = amqp.nodeOf(stale);  // may resolve the nodes' names: not while holding the lock the lanes open channels under
+        synchronized (this) {
+            if (connection != stale) {
+                return;
+            }
+            givenUp = node;
+            connection = null;
+        }
         log.warn("{}: giving up the connection to RabbitMQ at {}:{}: {}; the next one tries the other nodes first",
                 name, stale.getAddress().getHostAddress(), stale.getPort(), why);
         // The close handshake cannot finish with a hung node: the socket is closed after a short wait.
